@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import pytest
+import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+from {{ cookiecutter.package_name }}.event_bus import EventBus
+from {{ cookiecutter.package_name }}.task_queue import TaskQueue
+from tests.helpers.assertions import assert_in_order
+
+
+@pytest.mark.smoke
+def test_an_event_crosses_a_real_redis(event_bus: EventBus) -> None:
+    with event_bus.subscribe("task.completed") as subscription:
+        assert event_bus.publish("task.completed", {"task_id": "t1"}) == 1
+
+        assert subscription.get().payload == {"task_id": "t1"}
+
+
+def test_every_subscriber_gets_its_own_copy(event_bus: EventBus) -> None:
+    with event_bus.subscribe("ticket.done") as first, event_bus.subscribe("ticket.*") as second:
+        assert event_bus.publish("ticket.done", {"ticket_id": "k"}) == 2
+
+        assert first.get().payload == second.get().payload == {"ticket_id": "k"}
+
+
+def test_events_arrive_in_publishing_order(event_bus: EventBus) -> None:
+    with event_bus.subscribe("task.*") as subscription:
+        for number in range(20):
+            event_bus.publish("task.claimed", {"n": number})
+
+        assert [event.payload["n"] for event in subscription.drain()] == list(range(20))
+
+
+def test_a_queue_on_postgresql_announces_on_redis(db, settings, event_bus, ticket, agent) -> None:
+    queue = TaskQueue(db, settings.task_queue, publish=event_bus)
+    with event_bus.subscribe("task.*", "ticket.*") as subscription:
+        task = queue.enqueue(ticket.id, "build")
+        queue.complete(queue.claim_next(agent.id).id, "ok")
+
+        received = subscription.drain()
+
+    assert_in_order([event.type for event in received], ["task.enqueued", "task.claimed", "task.completed", "ticket.done"])
+    assert received[0].payload["task_id"] == task.id
+
+
+def test_the_bus_survives_an_unreachable_server() -> None:
+    unreachable = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.5, retry=Retry(NoBackoff(), 0))
+    bus = EventBus(unreachable)
+
+    assert bus.publish("task.completed", {}) == 0
+    assert bus.dropped == 1
+
+
+def test_the_redis_database_is_flushed_between_tests(redis_client: redis.Redis) -> None:
+    assert redis_client.dbsize() == 0
+    redis_client.set("left-behind", "1")  # the next test using redis_client must not see this

@@ -1,0 +1,23 @@
+"""Performance tier: realistic volumes on in-memory SQLite, with budgets on the work done.
+
+Budgets count things that do not depend on the machine (SQL statements, tasks in flight, results), so they
+hold on a laptop and a loaded CI runner alike. How long the tier takes is measured by the benchmarks, not here.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from {{ cookiecutter.package_name }}.models import Priority
+
+QUEUE_SIZE = 400
+
+
+@pytest.fixture
+def mixed_priorities() -> list[Priority]:
+    """``QUEUE_SIZE`` priorities in a fixed, shuffled order."""
+    priorities = [list(Priority)[number % len(Priority)] for number in range(QUEUE_SIZE)]
+    random.Random(1234).shuffle(priorities)
+    return priorities
