@@ -64,6 +64,9 @@ class InvalidTransition(ValueError):
     """A status change the state machine does not allow."""
 
 
+Defaults = dict[str, Callable[[], Any]]
+
+
 class Base(DeclarativeBase):
     """Declarative base whose constructor also fills in Python-side defaults.
 
@@ -71,7 +74,7 @@ class Base(DeclarativeBase):
     (a builder's or a factory's ``build()``) look the same as a saved one.
     """
 
-    python_defaults: ClassVar[dict[str, Callable[[], Any]]] = {}
+    python_defaults: ClassVar[Defaults] = {}
 
     def __init__(self, **kwargs: Any) -> None:
         for name, make_default in self.python_defaults.items():
@@ -89,7 +92,7 @@ def _enum(kind: type[enum.Enum]) -> Enum:
 
 class Ticket(Base):
     __tablename__ = "tickets"
-    python_defaults = {
+    python_defaults: ClassVar[Defaults] = {
         "id": new_id,
         "description": str,
         "status": lambda: TicketStatus.OPEN,
@@ -119,7 +122,7 @@ class Ticket(Base):
 
 class Agent(Base):
     __tablename__ = "agents"
-    python_defaults = {"id": new_id, "status": lambda: AgentStatus.IDLE, "capacity": lambda: 1}
+    python_defaults: ClassVar[Defaults] = {"id": new_id, "status": lambda: AgentStatus.IDLE, "capacity": lambda: 1}
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
@@ -138,7 +141,7 @@ class Task(Base):
         CheckConstraint("timeout_seconds > 0", name="task_timeout_positive"),
         Index("ix_tasks_claim_order", "status", "priority", "retry_count", "created_at"),
     )
-    python_defaults = {
+    python_defaults: ClassVar[Defaults] = {
         "id": new_id,
         "status": lambda: TaskStatus.PENDING,
         "priority": lambda: Priority.MEDIUM,

@@ -13,11 +13,12 @@ afterwards (the test suite does it before every test).
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +83,7 @@ def config_dir() -> Path:
     return Path(os.environ.get(CONFIG_DIR_VAR, "config"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_settings() -> Settings:
     """Settings for ``APP_ENV`` (default ``development``) from its YAML file plus environment overrides."""
     env = os.environ.get(ENV_VAR, "development")
@@ -107,7 +108,7 @@ def clear_settings_cache() -> None:
 
 
 def apply_overrides(data: Mapping[str, Any], environ: Mapping[str, str]) -> dict[str, Any]:
-    """Return a copy of ``data`` with the environment's overrides applied (values parsed as YAML scalars)."""
+    """Return a copy of ``data`` with the environment's overrides applied."""
     result = _deep_copy(data)
     for name, value in environ.items():
         if name in URL_OVERRIDES:
@@ -121,8 +122,20 @@ def apply_overrides(data: Mapping[str, Any], environ: Mapping[str, str]) -> dict
             node = node.setdefault(key, {})
             if not isinstance(node, dict):
                 raise SettingsError(f"{name}: {key!r} is a value, not a section")
-        node[path[-1]] = value if name in URL_OVERRIDES else yaml.safe_load(value)
+        node[path[-1]] = value if name in URL_OVERRIDES else _parse_scalar(value)
     return result
+
+
+def _parse_scalar(text: str) -> Any:
+    """``5`` -> 5, ``0.75`` and ``1e-05`` -> float, ``true`` -> True; anything else stays text.
+
+    JSON rather than YAML: YAML 1.1 reads ``1e-05`` as a string and ``no`` as False.
+    """
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return text
+    return value if isinstance(value, (bool, int, float)) else text
 
 
 def build(cls: type, data: Mapping[str, Any], where: str) -> Any:

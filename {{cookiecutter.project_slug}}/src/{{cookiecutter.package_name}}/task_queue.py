@@ -64,13 +64,15 @@ class TaskQueue:
         timeout_seconds: float | None = None,
         max_retries: int | None = None,
     ) -> list[Task]:
-        """Add tasks to a ticket in one transaction; an open ticket moves to in progress."""
+        """Add tasks to a ticket in one transaction; an open or blocked ticket moves (back) to in progress."""
         now = self.clock()
         with self.db.session() as session:
             ticket = session.get(Ticket, ticket_id)
             if ticket is None:
                 raise LookupError(f"no ticket {ticket_id}")
-            if ticket.status is TicketStatus.OPEN:
+            if ticket.status in (TicketStatus.DONE, TicketStatus.CANCELLED):
+                raise InvalidTransition(f"ticket {ticket_id} is {ticket.status.value}: it takes no new tasks")
+            if ticket.status is not TicketStatus.IN_PROGRESS:
                 ticket.transition_to(TicketStatus.IN_PROGRESS)
             tasks = [
                 Task(
@@ -87,7 +89,12 @@ class TaskQueue:
         for task in tasks:
             self.publish(
                 events.TASK_ENQUEUED,
-                {"task_id": task.id, "ticket_id": ticket_id, "task_type": task.task_type, "priority": task.priority.name},
+                {
+                    "task_id": task.id,
+                    "ticket_id": ticket_id,
+                    "task_type": task.task_type,
+                    "priority": task.priority.name,
+                },
             )
         return tasks
 
@@ -151,9 +158,7 @@ class TaskQueue:
         now = self.clock()
         with self.db.session() as session:
             claimed = session.scalars(select(Task).where(Task.status == TaskStatus.CLAIMED)).all()
-        overdue = [
-            task for task in claimed if task.claimed_at + timedelta(seconds=task.timeout_seconds) <= now
-        ]
+        overdue = [task for task in claimed if task.claimed_at + timedelta(seconds=task.timeout_seconds) <= now]
         return [self.fail(task.id, f"timed out after {task.timeout_seconds:g}s") for task in overdue]
 
     def counts(self) -> dict[TaskStatus, int]:

@@ -28,9 +28,7 @@ class WorkerReport:
 
 
 class Worker:
-    def __init__(
-        self, queue: TaskQueue, agent_id: str, handlers: Mapping[str, Handler], concurrency: int = 4
-    ) -> None:
+    def __init__(self, queue: TaskQueue, agent_id: str, handlers: Mapping[str, Handler], concurrency: int = 4) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
         self.queue = queue

@@ -13,6 +13,7 @@ import redis
 from sqlalchemy import URL, Engine
 
 from {{ cookiecutter.package_name }}.database import DatabaseService
+
 from tests.fixtures.database import rolled_back
 from tests.helpers.servers import temporary_database
 

@@ -6,6 +6,7 @@ from {{ cookiecutter.package_name }}.agents import AgentRegistry
 from {{ cookiecutter.package_name }}.models import Agent, AgentStatus, Task, TaskStatus, Ticket, TicketStatus
 from {{ cookiecutter.package_name }}.task_queue import TaskQueue
 from {{ cookiecutter.package_name }}.worker import Worker
+
 from tests.helpers.builders import TicketBuilder
 from tests.helpers.fakes import ScriptedHandler
 

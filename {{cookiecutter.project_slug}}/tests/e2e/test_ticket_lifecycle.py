@@ -12,6 +12,7 @@ from {{ cookiecutter.package_name }}.health import blocking_probe, check_health,
 from {{ cookiecutter.package_name }}.models import Priority, Task, TaskStatus, Ticket, TicketStatus
 from {{ cookiecutter.package_name }}.task_queue import TaskQueue
 from {{ cookiecutter.package_name }}.worker import Worker
+
 from tests.helpers.assertions import assert_in_order, assert_valid_event
 from tests.helpers.builders import TicketBuilder
 from tests.helpers.fakes import ScriptedHandler, hanging_handler
@@ -50,7 +51,9 @@ async def test_every_event_of_a_full_run_keeps_its_contract(db, queue, registry,
     queue.enqueue_many(ticket.id, [("build", Priority.HIGH), ("flaky", Priority.LOW)], max_retries=1)
 
     with event_bus.subscribe("*") as subscription:
-        await Worker(queue, agent.id, {"build": ScriptedHandler(), "flaky": ScriptedHandler(failures=5)}).run_until_empty()
+        await Worker(
+            queue, agent.id, {"build": ScriptedHandler(), "flaky": ScriptedHandler(failures=5)}
+        ).run_until_empty()
         received = subscription.drain()
 
     assert {event.type for event in received} >= {"task.claimed", "task.completed", "task.retried", "task.failed"}

@@ -1,7 +1,7 @@
 """Fluent builders: a test states only what matters to it, the builder fills in the rest.
 
-    ticket = TicketBuilder().titled("Auth").critical().save(db)
-    task = TaskBuilder().for_ticket(ticket).claimed_by(agent).save(db)
+ticket = TicketBuilder().titled("Auth").critical().save(db)
+task = TaskBuilder().for_ticket(ticket).claimed_by(agent).save(db)
 """
 
 from __future__ import annotations

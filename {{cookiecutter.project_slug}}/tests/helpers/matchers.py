@@ -1,6 +1,6 @@
 """Matchers compare equal to any value with a property, so whole payloads can be asserted at once:
 
-    assert payload == {"task_id": ANY_ID, "score": Between(3, 4)}
+assert payload == {"task_id": ANY_ID, "score": Between(3, 4)}
 """
 
 from __future__ import annotations

@@ -47,7 +47,11 @@ def redis_url(worker_id: str) -> str:
 def check_postgres(url: URL) -> None:
     """Raise psycopg.OperationalError when the server at ``url`` cannot be reached within a few seconds."""
     psycopg.connect(
-        host=url.host, port=url.port or 5432, user=url.username, password=url.password, dbname="postgres",
+        host=url.host,
+        port=url.port or 5432,
+        user=url.username,
+        password=url.password,
+        dbname="postgres",
         connect_timeout=3,
     ).close()
 
@@ -56,8 +60,12 @@ def check_postgres(url: URL) -> None:
 def temporary_database(url: URL) -> Iterator[Engine]:
     """Create the database named in ``url`` with every table, yield an engine on it, then drop the database."""
     janitor = DatabaseJanitor(
-        user=url.username or "postgres", password=url.password, host=url.host or "127.0.0.1",
-        port=url.port or 5432, dbname=url.database, connection_timeout=5,
+        user=url.username or "postgres",
+        password=url.password,
+        host=url.host or "127.0.0.1",
+        port=url.port or 5432,
+        dbname=url.database,
+        connection_timeout=5,
     )
     janitor.drop()  # left behind by an interrupted run
     with janitor:

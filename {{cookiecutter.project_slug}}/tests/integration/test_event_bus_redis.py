@@ -7,6 +7,7 @@ from redis.retry import Retry
 
 from {{ cookiecutter.package_name }}.event_bus import EventBus
 from {{ cookiecutter.package_name }}.task_queue import TaskQueue
+
 from tests.helpers.assertions import assert_in_order
 
 
@@ -41,7 +42,9 @@ def test_a_queue_on_postgresql_announces_on_redis(db, settings, event_bus, ticke
 
         received = subscription.drain()
 
-    assert_in_order([event.type for event in received], ["task.enqueued", "task.claimed", "task.completed", "ticket.done"])
+    assert_in_order(
+        [event.type for event in received], ["task.enqueued", "task.claimed", "task.completed", "ticket.done"]
+    )
     assert received[0].payload["task_id"] == task.id
 
 

@@ -13,9 +13,7 @@ async def test_health_checks_pass_against_the_real_servers(db, redis_client) -> 
     assert overall(results), results
 
 
-def test_database_url_from_the_environment_reaches_postgresql(
-    postgres_server, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_database_url_from_the_environment_reaches_postgresql(postgres_server, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATABASE_URL", postgres_server.set(database="postgres").render_as_string(hide_password=False))
 
     db = DatabaseService.from_url(load_settings().database.url)

@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from {{ cookiecutter.package_name }}.models import Priority, Task, TaskStatus, Ticket, TicketStatus
+
 from tests.helpers.builders import TaskBuilder, TicketBuilder
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from {{ cookiecutter.package_name }}.models import Priority, TaskStatus
 from {{ cookiecutter.package_name }}.worker import Worker
+
 from tests.helpers.assertions import statements
 from tests.helpers.fakes import ScriptedHandler
 

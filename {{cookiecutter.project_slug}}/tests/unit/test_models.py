@@ -11,6 +11,7 @@ from {{ cookiecutter.package_name }}.models import (
     Ticket,
     TicketStatus,
 )
+
 from tests.helpers.builders import TicketBuilder
 from tests.helpers.factories import TaskFactory
 from tests.helpers.matchers import ANY_ID

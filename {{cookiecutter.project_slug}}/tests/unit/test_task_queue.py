@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from {{ cookiecutter.package_name }}.models import InvalidTransition, Priority, TaskStatus, Ticket, TicketStatus
+
 from tests.helpers.assertions import assert_in_order, assert_task_status
 from tests.helpers.builders import TicketBuilder
 from tests.helpers.matchers import ANY_ID, Between
@@ -58,7 +59,7 @@ def test_claim_records_the_agent_and_time(task_queue, ticket, agent, clock, even
 
 
 def test_completing_the_last_task_finishes_the_ticket(task_queue, ticket, agent, db, events) -> None:
-    first, second = task_queue.enqueue_many(ticket.id, [("a", Priority.HIGH), ("b", Priority.LOW)])
+    task_queue.enqueue_many(ticket.id, [("a", Priority.HIGH), ("b", Priority.LOW)])
     task_queue.complete(task_queue.claim_next(agent.id).id, "one")
     assert db.get(Ticket, ticket.id).status is TicketStatus.IN_PROGRESS
 
@@ -119,3 +120,20 @@ def test_counts_cover_every_status(task_queue, db, agent) -> None:
         TaskStatus.COMPLETED: 0,
         TaskStatus.FAILED: 0,
     }
+
+
+def test_a_done_ticket_takes_no_new_tasks(task_queue, ticket, agent) -> None:
+    task_queue.enqueue(ticket.id, "build")
+    task_queue.complete(task_queue.claim_next(agent.id).id)
+
+    with pytest.raises(InvalidTransition, match="is done: it takes no new tasks"):
+        task_queue.enqueue(ticket.id, "build")
+
+
+def test_new_work_on_a_blocked_ticket_puts_it_back_in_progress(task_queue, ticket, agent, db) -> None:
+    task_queue.enqueue(ticket.id, "build", max_retries=0)
+    task_queue.fail(task_queue.claim_next(agent.id).id, "boom")
+
+    task_queue.enqueue(ticket.id, "fix")
+
+    assert db.get(Ticket, ticket.id).status is TicketStatus.IN_PROGRESS

@@ -4,6 +4,7 @@ import pytest
 
 from {{ cookiecutter.package_name }}.models import Priority, TaskStatus
 from {{ cookiecutter.package_name }}.worker import Worker
+
 from tests.helpers.assertions import assert_task_status
 from tests.helpers.fakes import ScriptedHandler, hanging_handler
 

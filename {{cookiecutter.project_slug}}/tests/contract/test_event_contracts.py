@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import pytest
+
+from {{ cookiecutter.package_name }} import events
+from {{ cookiecutter.package_name }}.events import EVENT_SCHEMAS, Event
+from {{ cookiecutter.package_name }}.models import Priority
+from {{ cookiecutter.package_name }}.worker import Worker
+
+from tests.helpers.assertions import assert_valid_event
+from tests.helpers.fakes import ScriptedHandler
+
+EVENT_TYPES = sorted(EVENT_SCHEMAS)
+
+
+def test_every_event_type_constant_has_a_schema() -> None:
+    constants = {value for name, value in vars(events).items() if name.isupper() and isinstance(value, str)}
+
+    assert constants == set(EVENT_SCHEMAS)
+
+
+@pytest.mark.parametrize("event_type", EVENT_TYPES)
+def test_consumer_samples_still_validate(event_type: str, consumer_samples) -> None:
+    assert event_type in consumer_samples, f"no consumer sample for {event_type}: add one to tests/contract/data"
+    assert_valid_event(event_type, consumer_samples[event_type]["payload"])
+
+
+@pytest.mark.parametrize("event_type", EVENT_TYPES)
+def test_consumer_samples_decode_unchanged(event_type: str, consumer_samples) -> None:
+    sample = consumer_samples[event_type]
+
+    event = Event.from_json(Event(**sample).to_json())
+
+    assert (event.id, event.type, dict(event.payload)) == (sample["id"], sample["type"], sample["payload"])
+
+
+def test_a_payload_with_an_extra_field_breaks_the_contract() -> None:
+    with pytest.raises(AssertionError, match="Additional properties are not allowed"):
+        assert_valid_event("ticket.done", {"ticket_id": "k", "surprise": 1})
+
+
+async def test_everything_the_service_publishes_keeps_its_contract(
+    task_queue, agent_registry, ticket, agent, clock, settings, events
+) -> None:
+    task_queue.enqueue_many(ticket.id, [("ok", Priority.HIGH), ("bad", Priority.LOW)], max_retries=1)
+    await Worker(task_queue, agent.id, {"ok": ScriptedHandler(), "bad": ScriptedHandler(failures=9)}).run_until_empty()
+    clock.advance(settings.worker.heartbeat_timeout_seconds + 1)
+    agent_registry.take_stale_offline()
+
+    for event_type, payload in events.published:
+        assert_valid_event(event_type, payload)
+    assert set(events.types()) == set(EVENT_SCHEMAS) - {"ticket.done"}
