@@ -16,6 +16,9 @@ from dotenv import load_dotenv
 
 from {{ cookiecutter.package_name }}.settings import CONFIG_DIR_VAR, ENV_VAR, clear_settings_cache
 
+from tests.helpers import servers
+from tests.helpers.servers import ServerUnavailable
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TESTS_ROOT = Path(__file__).resolve().parent
 TIERS = ("unit", "integration", "e2e", "performance", "property", "contract", "chaos")
@@ -50,6 +53,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> Iterator[None]:
         if tier is not None:
             item.add_marker(tier)
     return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[pytest.TestReport]:
+    report = yield
+    if call.excinfo is not None and call.excinfo.errisinstance(ServerUnavailable):
+        # Report every skip for a missing server at one place, so `-rs` prints one line per server, not per test.
+        report.longrepr = (str(servers.__file__), None, str(call.excinfo.value.msg))
+    return report
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import NoReturn
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -20,13 +21,17 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/1"
 REQUIRE_SERVERS_VAR = "TEST_REQUIRE_SERVERS"
 
 
-def server_unavailable(what: str, error: BaseException, hint: str) -> None:
+class ServerUnavailable(pytest.skip.Exception):
+    """A skip because a server is missing; the root conftest folds these into one summary line per server."""
+
+
+def server_unavailable(what: str, error: BaseException, hint: str) -> NoReturn:
     """Skip the test with one line saying how to get the server, or fail when the run requires servers."""
     reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     message = f"{what} not reachable ({reason}): {hint}"
     if os.environ.get(REQUIRE_SERVERS_VAR, "") not in ("", "0"):
         pytest.fail(f"{message} [{REQUIRE_SERVERS_VAR} is set]", pytrace=False)
-    pytest.skip(message)
+    raise ServerUnavailable(message)
 
 
 def database_url(worker_id: str, suffix: str = "") -> URL:

@@ -1,0 +1,116 @@
+"""Baking projects from this template and checking what comes out."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from cookiecutter.main import cookiecutter
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent
+PROJECT_TEMPLATE = TEMPLATE_DIR / "{{cookiecutter.project_slug}}"
+UV = Path(sys.executable).parent / "uv"  # uv is in the template's dev group
+TIERS = ("unit", "integration", "e2e", "performance", "property", "contract", "chaos")
+SERVER_TIERS = ("integration", "e2e")
+
+LEFTOVER_SYNTAX = re.compile(r"\{\{-?\s*cookiecutter\.|\{%|%\}|\{#")
+JINJA_EXPRESSION = re.compile(r"\{\{.*?\}\}", re.DOTALL)
+SKIPPED_DIRS = {".venv", ".git", "__pycache__", ".pytest_cache", ".ruff_cache", ".hypothesis"}
+
+
+def bake(output_dir: Path, **answers: str) -> Path:
+    """Bake the template with the default answers, overridden by ``answers``; return the project directory."""
+    return Path(cookiecutter(str(TEMPLATE_DIR), no_input=True, output_dir=str(output_dir), extra_context=answers))
+
+
+def project_files(root: Path) -> Iterator[Path]:
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and not SKIPPED_DIRS.intersection(path.relative_to(root).parts):
+            yield path
+
+
+def leftover_template_syntax(root: Path) -> list[str]:
+    """``path:line`` of every Jinja fragment that survived rendering."""
+    found = []
+    for path in project_files(root):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if LEFTOVER_SYNTAX.search(line):
+                found.append(f"{path.relative_to(root)}:{number}: {line.strip()}")
+    return found
+
+
+def parse_structured(path: Path) -> object:
+    """Parse a TOML, YAML or JSON file by its suffix; raise on a syntax error."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".toml":
+        return tomllib.loads(text)
+    if path.suffix in (".yaml", ".yml"):
+        return list(yaml.safe_load_all(text))
+    if path.suffix == ".json":
+        return json.loads(text)
+    raise ValueError(f"not a structured file: {path}")
+
+
+def as_python_before_rendering(source: str) -> str:
+    """Template source with each ``{{ ... }}`` replaced by a name: valid Python if Jinja is only in names/strings."""
+    return JINJA_EXPRESSION.sub("jinja_placeholder", source)
+
+
+def clean_environment(**extra: str) -> dict[str, str]:
+    """The environment for a baked project's commands: not inside this template's virtual environment."""
+    env = {key: value for key, value in os.environ.items() if key not in ("VIRTUAL_ENV", "PYTHONPATH")}
+    env.update(UV_PYTHON_DOWNLOADS="never", UV_NO_PROGRESS="1", **extra)
+    return env
+
+
+def run(command: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: float = 900) -> str:
+    """Run ``command``; return its output, or fail with the output when it exits non-zero."""
+    result = subprocess.run(
+        command, cwd=cwd, env=env or clean_environment(), capture_output=True, text=True, timeout=timeout
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, f"{' '.join(command)} exited {result.returncode} in {cwd}:\n{output[-8000:]}"
+    return output
+
+
+@dataclass
+class SuiteReport:
+    """What a JUnit XML report says ran, by tier."""
+
+    outcomes: dict[str, Counter[str]] = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)
+    skip_reasons: dict[str, set[str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_junit(cls, path: Path) -> SuiteReport:
+        report = cls()
+        for case in ET.parse(path).getroot().iter("testcase"):
+            parts = case.get("classname", "").split(".")
+            tier = parts[1] if len(parts) > 1 and parts[0] == "tests" else "?"
+            outcome, reason = "passed", ""
+            for child in case:
+                if child.tag in ("failure", "error", "skipped"):
+                    outcome, reason = child.tag, child.get("message", "")
+            report.outcomes.setdefault(tier, Counter())[outcome] += 1
+            if outcome in ("failure", "error"):
+                report.failures.append(f"{case.get('classname')}::{case.get('name')}: {reason[:300]}")
+            if outcome == "skipped":
+                report.skip_reasons.setdefault(tier, set()).add(reason)
+        return report
+
+    def total(self, outcome: str | None = None) -> int:
+        return sum(count for counts in self.outcomes.values() for kind, count in counts.items() if outcome in (None, kind))

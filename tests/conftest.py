@@ -1,0 +1,22 @@
+"""Fixtures that bake projects once per session: baking and installing is the expensive part of this suite."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.baking import UV, bake, clean_environment, run
+
+
+@pytest.fixture(scope="session")
+def default_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project baked with every default answer."""
+    return bake(tmp_path_factory.mktemp("default"))
+
+
+@pytest.fixture(scope="session")
+def installed_default_project(default_project: Path) -> Path:
+    """The default project with its own virtual environment, made by its own `make setup`."""
+    run(["make", "setup", f"UV={UV}"], cwd=default_project, env=clean_environment())
+    return default_project
