@@ -30,8 +30,8 @@ test: setup ## The template's own suite: bakes projects and runs their suites
 	exit $$status
 
 lint: setup ## ruff on the template's own code (baked projects are linted by the tests)
-	$(UV) run ruff check .
-	$(UV) run ruff format --check .
+	$(UV) run ruff check tests
+	$(UV) run ruff format --check tests
 
 services: ## Install and start PostgreSQL and Redis on loopback (Debian, needs root or sudo)
 	bash .ci/services.sh

@@ -113,4 +113,6 @@ class SuiteReport:
         return report
 
     def total(self, outcome: str | None = None) -> int:
-        return sum(count for counts in self.outcomes.values() for kind, count in counts.items() if outcome in (None, kind))
+        return sum(
+            count for counts in self.outcomes.values() for kind, count in counts.items() if outcome in (None, kind)
+        )

@@ -13,7 +13,10 @@ from tests.baking import SERVER_TIERS, TIERS, UV, SuiteReport, clean_environment
 
 # .ci/run sets this after starting PostgreSQL and Redis: there, the server tiers must run, not skip.
 SERVERS_REQUIRED = os.environ.get("TEST_REQUIRE_SERVERS", "") not in ("", "0")
-CLOSED_PORTS = {"DATABASE_URL_TEST": "postgresql+psycopg://postgres:x@127.0.0.1:9/none", "REDIS_URL_TEST": "redis://127.0.0.1:9/0"}
+CLOSED_PORTS = {
+    "DATABASE_URL_TEST": "postgresql+psycopg://postgres:x@127.0.0.1:9/none",
+    "REDIS_URL_TEST": "redis://127.0.0.1:9/0",
+}
 
 
 def make(project: Path, *targets: str, args: str = "", **env: str) -> subprocess.CompletedProcess[str]:
@@ -61,7 +64,8 @@ def test_server_tiers_ran_for_real_or_said_how_to_get_a_server(full_run: SuiteRe
     if SERVERS_REQUIRED:
         assert not reasons, f"{tier} skipped although the servers are running: {reasons}"
     for reason in reasons:
-        assert "docker compose up" in reason and "_URL_TEST" in reason, reason
+        assert "docker compose up" in reason, reason
+        assert "_URL_TEST" in reason, reason
 
 
 def test_make_help_lists_the_targets(installed_default_project: Path) -> None:
@@ -83,7 +87,11 @@ def test_make_test_runs_only_what_changed(installed_default_project: Path) -> No
 
 def test_without_servers_the_tier_skips_with_one_line_saying_how(installed_default_project: Path) -> None:
     result = make(
-        installed_default_project, "test-integration", args="-q -p no:randomly", TEST_REQUIRE_SERVERS="0", **CLOSED_PORTS
+        installed_default_project,
+        "test-integration",
+        args="-q -p no:randomly",
+        TEST_REQUIRE_SERVERS="0",
+        **CLOSED_PORTS,
     )
 
     assert result.returncode == 0, result.stdout[-4000:]
@@ -95,7 +103,11 @@ def test_without_servers_the_tier_skips_with_one_line_saying_how(installed_defau
 
 def test_when_servers_are_required_their_absence_fails_the_run(installed_default_project: Path) -> None:
     result = make(
-        installed_default_project, "test-integration", args="-q -p no:randomly", TEST_REQUIRE_SERVERS="1", **CLOSED_PORTS
+        installed_default_project,
+        "test-integration",
+        args="-q -p no:randomly",
+        TEST_REQUIRE_SERVERS="1",
+        **CLOSED_PORTS,
     )
 
     assert result.returncode != 0
