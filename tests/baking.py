@@ -91,13 +91,14 @@ def run(command: list[str], cwd: Path, env: dict[str, str] | None = None, timeou
 class SuiteReport:
     """What a JUnit XML report says ran, by tier."""
 
+    exit_code: int | None = None
     outcomes: dict[str, Counter[str]] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
     skip_reasons: dict[str, set[str]] = field(default_factory=dict)
 
     @classmethod
-    def from_junit(cls, path: Path) -> SuiteReport:
-        report = cls()
+    def from_junit(cls, path: Path, exit_code: int | None = None) -> SuiteReport:
+        report = cls(exit_code=exit_code)
         for case in ET.parse(path).getroot().iter("testcase"):
             parts = case.get("classname", "").split(".")
             tier = parts[1] if len(parts) > 1 and parts[0] == "tests" else "?"

@@ -1,5 +1,5 @@
 """factory-boy factories for realistic, varied data; pytest-randomly reseeds Faker and factory-boy before every
-test, so a failure replays with the seed printed in the header (``pytest -p randomly -p "randomly_seed=N"``)."""
+test, so a failure replays with the seed printed in the header (``pytest --randomly-seed=N``)."""
 
 from __future__ import annotations
 
