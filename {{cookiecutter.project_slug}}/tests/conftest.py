@@ -16,8 +16,8 @@ from dotenv import load_dotenv
 
 from {{ cookiecutter.package_name }}.settings import CONFIG_DIR_VAR, ENV_VAR, clear_settings_cache
 
-from tests.helpers import servers
-from tests.helpers.servers import ServerUnavailable
+from tests.helpers import servers  # [if servers]
+from tests.helpers.servers import ServerUnavailable  # [if servers]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TESTS_ROOT = Path(__file__).resolve().parent
@@ -25,7 +25,7 @@ TIERS = ("unit", "integration", "e2e", "performance", "property", "contract", "c
 
 pytest_plugins = [
     "tests.fixtures.database",
-    "tests.fixtures.redis",
+    "tests.fixtures.redis",  # [if redis]
     "tests.fixtures.domain",
     "tests.fixtures.mocks",
 ]
@@ -55,6 +55,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> Iterator[None]:
     return (yield)
 
 
+# [if servers]
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[pytest.TestReport]:
     report = yield
@@ -64,6 +65,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
+# [end servers]
 @pytest.fixture(autouse=True)
 def fresh_settings() -> Iterator[None]:
     """Every test reads the settings files and environment anew, and leaves no cached settings behind."""

@@ -22,15 +22,23 @@ def make_engine(url: str, echo: bool = False) -> Engine:
         if ":memory:" in url or url.rstrip("/").endswith("sqlite:"):
             options["poolclass"] = StaticPool
         engine = create_engine(url, echo=echo, **options)
-        event.listen(engine, "connect", _enable_sqlite_foreign_keys)
+        event.listen(engine, "connect", _configure_sqlite_connection)
+        event.listen(engine, "begin", _begin_sqlite_transaction)
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True)
 
 
-def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
+def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
+    # pysqlite starts transactions itself, too late for SAVEPOINT to work; SQLAlchemy's recipe hands that to
+    # the "begin" event below. SQLite only enforces foreign keys when asked, per connection.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _begin_sqlite_transaction(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN")
 
 
 class DatabaseService:

@@ -3,7 +3,8 @@
 ``config/<APP_ENV>.yaml`` holds every setting, so a reviewer sees the whole configuration in one file.
 Environment variables override single values and are meant for what differs per machine (URLs, secrets):
 
-* ``DATABASE_URL`` and ``REDIS_URL`` set ``database.url`` and ``redis.url``;
+* ``DATABASE_URL`` sets ``database.url``;
+* ``REDIS_URL`` sets ``redis.url``;  # [if redis]
 * ``APP__<SECTION>__<KEY>`` sets any other value, for example ``APP__TASK_QUEUE__MAX_RETRIES=5``.
 
 ``load_settings()`` is cached. Code that changes the environment or the files calls ``clear_settings_cache()``
@@ -27,7 +28,10 @@ import yaml
 ENV_VAR = "APP_ENV"
 CONFIG_DIR_VAR = "APP_CONFIG_DIR"
 OVERRIDE_PREFIX = "APP__"
-URL_OVERRIDES = {"DATABASE_URL": ("database", "url"), "REDIS_URL": ("redis", "url")}
+URL_OVERRIDES = {
+    "DATABASE_URL": ("database", "url"),
+    "REDIS_URL": ("redis", "url"),  # [if redis]
+}
 
 
 class SettingsError(ValueError):
@@ -40,12 +44,14 @@ class DatabaseSettings:
     echo: bool = False
 
 
+# [if redis]
 @dataclass(frozen=True)
 class RedisSettings:
     url: str = "redis://127.0.0.1:6379/0"
     channel_prefix: str = "events"
 
 
+# [end redis]
 @dataclass(frozen=True)
 class ScoringWeights:
     """How much each factor adds to a task's score; the queue hands out the highest score first."""
@@ -65,16 +71,16 @@ class TaskQueueSettings:
 
 @dataclass(frozen=True)
 class WorkerSettings:
-    concurrency: int = 4
+    concurrency: int = 4  # [if async]
     heartbeat_timeout_seconds: float = 30.0
-    health_check_timeout_seconds: float = 1.0
+    health_check_timeout_seconds: float = 1.0  # [if async]
 
 
 @dataclass(frozen=True)
 class Settings:
     env: str = "development"
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
-    redis: RedisSettings = field(default_factory=RedisSettings)
+    redis: RedisSettings = field(default_factory=RedisSettings)  # [if redis]
     task_queue: TaskQueueSettings = field(default_factory=TaskQueueSettings)
     worker: WorkerSettings = field(default_factory=WorkerSettings)
 

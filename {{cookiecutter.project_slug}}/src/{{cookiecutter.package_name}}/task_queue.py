@@ -109,7 +109,7 @@ class TaskQueue:
         """Claim the highest-scoring pending task for ``agent_id``, or return None when nothing is pending."""
         now = self.clock()
         with self.db.session() as session:
-            candidates = session.scalars(self._claim_candidates()).all()
+            candidates = session.scalars(self._claim_candidates()).all() or session.scalars(self._any_unlocked()).all()
             if not candidates:
                 return None
             task = min(candidates, key=lambda task: (-self.score(task, now), task.created_at, task.id))
@@ -119,17 +119,17 @@ class TaskQueue:
         return task
 
     def complete(self, task_id: str, result: str = "") -> Task:
-        """Mark a claimed task done; the ticket is done when all its tasks are."""
+        """Mark a claimed task done; when it was the ticket's last task to run, the ticket is settled."""
         with self.db.session() as session:
             task = self._claimed(session, task_id)
             task.status, task.finished_at, task.result = TaskStatus.COMPLETED, self.clock(), result
             session.flush()
-            ticket_done = self._all_completed(session, task.ticket_id)
-            if ticket_done:
-                task.ticket.transition_to(TicketStatus.DONE)
+            settled = self._settle(session, task.ticket)
         self.publish(events.TASK_COMPLETED, {"task_id": task.id, "ticket_id": task.ticket_id, "result": result})
-        if ticket_done:
+        if settled and settled[0] is TicketStatus.DONE:
             self.publish(events.TICKET_DONE, {"ticket_id": task.ticket_id})
+        elif settled:
+            self.publish(events.TICKET_BLOCKED, {"ticket_id": task.ticket_id, "task_id": settled[1]})
         return task
 
     def fail(self, task_id: str, error: str) -> Task:
@@ -172,8 +172,8 @@ class TaskQueue:
         """The oldest pending task of each (priority, retry count) group: the best score is always among them.
 
         Within a group the score only grows with age, so a claim reads a handful of rows at any queue length.
-        SKIP LOCKED lets workers on other connections claim at the same time on PostgreSQL (a head another
-        worker holds is skipped for this claim); SQLite ignores it, as it has one writer anyway.
+        SKIP LOCKED lets workers on other connections claim at the same time on PostgreSQL: a head another
+        worker holds is skipped for this claim. SQLite ignores it, as it has one writer anyway.
         """
         rank = func.row_number().over(
             partition_by=(Task.priority, Task.retry_count), order_by=(Task.created_at, Task.id)
@@ -182,6 +182,12 @@ class TaskQueue:
         heads = select(Task.id, rank.label("rank")).where(pending).subquery()
         head_ids = select(heads.c.id).where(heads.c.rank == 1)
         return select(Task).where(Task.id.in_(head_ids), pending).with_for_update(skip_locked=True)
+
+    @staticmethod
+    def _any_unlocked() -> Select[tuple[Task]]:
+        """Any pending task no other worker holds: used when every group head is held, so that a busy queue
+        is never reported empty."""
+        return select(Task).where(Task.status == TaskStatus.PENDING).with_for_update(skip_locked=True).limit(1)
 
     @staticmethod
     def _claimed(session: Session, task_id: str) -> Task:
@@ -193,6 +199,26 @@ class TaskQueue:
         return task
 
     @staticmethod
-    def _all_completed(session: Session, ticket_id: str) -> bool:
-        unfinished = select(func.count()).where(Task.ticket_id == ticket_id, Task.status != TaskStatus.COMPLETED)
-        return session.scalar(unfinished) == 0
+    def _settle(session: Session, ticket: Ticket) -> tuple[TicketStatus, str | None] | None:
+        """Once none of a ticket's tasks is left to run, the ticket is done, or blocked by its first failed task.
+
+        Returns the new status and the task that decided it, or None when the ticket stays as it is.
+        """
+        counts = dict(
+            session.execute(
+                select(Task.status, func.count()).where(Task.ticket_id == ticket.id).group_by(Task.status)
+            ).all()
+        )
+        if counts.get(TaskStatus.PENDING) or counts.get(TaskStatus.CLAIMED):
+            return None
+        first_failed = session.scalar(
+            select(Task.id)
+            .where(Task.ticket_id == ticket.id, Task.status == TaskStatus.FAILED)
+            .order_by(Task.finished_at, Task.id)
+            .limit(1)
+        )
+        outcome = TicketStatus.BLOCKED if first_failed else TicketStatus.DONE
+        if not ticket.can_transition_to(outcome):
+            return None
+        ticket.transition_to(outcome)
+        return outcome, first_failed

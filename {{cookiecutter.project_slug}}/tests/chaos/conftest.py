@@ -25,21 +25,21 @@ class InjectedDatabaseError(RuntimeError):
 
 
 @pytest.fixture
-def fail_next_update(db: DatabaseService) -> Iterator[Callable[[], list[str]]]:
-    """Call the fixture's value to make the next UPDATE fail; it returns the list of refused statements."""
-    armed: list[bool] = []
+def fail_next(db: DatabaseService) -> Iterator[Callable[[str], list[str]]]:
+    """``fail_next("UPDATE")`` makes the next such statement fail; it returns the list of refused statements."""
+    armed: list[str] = []
     refused: list[str] = []
 
-    def refuse_update(conn, cursor, statement: str, *args) -> None:
-        if armed and statement.lstrip().upper().startswith("UPDATE"):
-            armed.clear()
+    def refuse(conn, cursor, statement: str, *args) -> None:
+        if armed and statement.lstrip().upper().startswith(armed[0]):
             refused.append(statement)
-            raise InjectedDatabaseError("injected: connection lost during UPDATE")
+            armed.clear()
+            raise InjectedDatabaseError(f"injected: connection lost during {statement.split()[0]}")
 
-    def arm() -> list[str]:
-        armed.append(True)
+    def arm(verb: str) -> list[str]:
+        armed[:] = [verb.upper()]
         return refused
 
-    event.listen(db.engine, "before_cursor_execute", refuse_update)
+    event.listen(db.engine, "before_cursor_execute", refuse)
     yield arm
-    event.remove(db.engine, "before_cursor_execute", refuse_update)
+    event.remove(db.engine, "before_cursor_execute", refuse)

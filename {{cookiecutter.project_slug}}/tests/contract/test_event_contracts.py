@@ -5,10 +5,9 @@ import pytest
 from {{ cookiecutter.package_name }} import events
 from {{ cookiecutter.package_name }}.events import EVENT_SCHEMAS, Event
 from {{ cookiecutter.package_name }}.models import Priority
-from {{ cookiecutter.package_name }}.worker import Worker
 
 from tests.helpers.assertions import assert_valid_event
-from tests.helpers.fakes import ScriptedHandler
+from tests.helpers.drive import fail_first, work_through
 
 EVENT_TYPES = sorted(EVENT_SCHEMAS)
 
@@ -39,11 +38,12 @@ def test_a_payload_with_an_extra_field_breaks_the_contract() -> None:
         assert_valid_event("ticket.done", {"ticket_id": "k", "surprise": 1})
 
 
-async def test_everything_the_service_publishes_keeps_its_contract(
+def test_everything_the_service_publishes_keeps_its_contract(
     task_queue, agent_registry, ticket, agent, clock, settings, events
 ) -> None:
     task_queue.enqueue_many(ticket.id, [("ok", Priority.HIGH), ("bad", Priority.LOW)], max_retries=1)
-    await Worker(task_queue, agent.id, {"ok": ScriptedHandler(), "bad": ScriptedHandler(failures=9)}).run_until_empty()
+    always_failing = fail_first(times=9)
+    work_through(task_queue, agent.id, lambda task: always_failing(task) if task.task_type == "bad" else "ok")
     clock.advance(settings.worker.heartbeat_timeout_seconds + 1)
     agent_registry.take_stale_offline()
 

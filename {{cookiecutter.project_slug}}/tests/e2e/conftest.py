@@ -1,7 +1,7 @@
 """End-to-end tier: whole workflows on real servers.
 
-Each test module gets a PostgreSQL database of its own, created with every table before its first test and
-dropped after its last; each test still runs in a transaction that is rolled back.
+Each test module gets a database of its own, created with every table before its first test and dropped after
+its last; each test still runs in a transaction that is rolled back.
 """
 
 from __future__ import annotations
@@ -9,19 +9,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-import redis
-from sqlalchemy import URL, Engine
+import redis  # [if redis]
+from sqlalchemy import Engine
 
 from {{ cookiecutter.package_name }}.database import DatabaseService
 
-from tests.fixtures.database import rolled_back
-from tests.helpers.servers import temporary_database
+from tests.fixtures.database import DatabaseFactory, rolled_back
 
 
 @pytest.fixture(scope="module")
-def e2e_engine(postgres_server: URL, request: pytest.FixtureRequest) -> Iterator[Engine]:
-    module = request.module.__name__.rsplit(".", 1)[-1]
-    with temporary_database(postgres_server.set(database=f"{postgres_server.database}_{module}")) as engine:
+def e2e_engine(make_database: DatabaseFactory, request: pytest.FixtureRequest) -> Iterator[Engine]:
+    with make_database(request.module.__name__.rsplit(".", 1)[-1]) as engine:
         yield engine
 
 
@@ -30,6 +28,8 @@ def db(e2e_engine: Engine) -> Iterator[DatabaseService]:
     yield from rolled_back(e2e_engine)
 
 
+# [if redis]
 @pytest.fixture
 def redis_client(real_redis: redis.Redis) -> redis.Redis:
     return real_redis
+# [end redis]

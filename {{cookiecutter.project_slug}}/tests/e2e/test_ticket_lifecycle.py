@@ -1,110 +1,71 @@
-"""A ticket from creation to done (or blocked): queue on PostgreSQL, async workers, events on Redis."""
+"""A ticket from creation to done or blocked, on the tier's real database, driven the way an agent works."""
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
-from {{ cookiecutter.package_name }}.agents import AgentRegistry
-from {{ cookiecutter.package_name }}.event_bus import EventBus
-from {{ cookiecutter.package_name }}.health import blocking_probe, check_health, overall
 from {{ cookiecutter.package_name }}.models import Priority, Task, TaskStatus, Ticket, TicketStatus
-from {{ cookiecutter.package_name }}.task_queue import TaskQueue
-from {{ cookiecutter.package_name }}.worker import Worker
 
 from tests.helpers.assertions import assert_in_order, assert_valid_event
 from tests.helpers.builders import TicketBuilder
-from tests.helpers.fakes import ScriptedHandler, hanging_handler
-
-
-@pytest.fixture
-def queue(db, settings, event_bus: EventBus) -> TaskQueue:
-    return TaskQueue(db, settings.task_queue, publish=event_bus)
-
-
-@pytest.fixture
-def registry(db, settings, event_bus: EventBus) -> AgentRegistry:
-    return AgentRegistry(db, settings.worker.heartbeat_timeout_seconds, publish=event_bus)
+from tests.helpers.drive import fail_first, succeed, work_through
 
 
 @pytest.mark.smoke
-async def test_a_ticket_is_done_when_its_tasks_are(db, queue, registry, event_bus) -> None:
+def test_a_ticket_is_done_when_its_tasks_are(db, task_queue, agent, events) -> None:
     ticket = TicketBuilder().titled("Release 1.0").save(db)
-    agent = registry.register("e2e-agent")
-    handlers = {kind: ScriptedHandler(f"{kind} ok") for kind in ("build", "test", "deploy")}
+    task_queue.enqueue_many(ticket.id, [("build", Priority.HIGH), ("test", Priority.MEDIUM), ("deploy", Priority.LOW)])
 
-    with event_bus.subscribe("task.*", "ticket.*") as subscription:
-        queue.enqueue_many(ticket.id, [("build", Priority.HIGH), ("test", Priority.MEDIUM), ("deploy", Priority.LOW)])
-        report = await Worker(queue, agent.id, handlers, concurrency=1).run_until_empty()
-        received = subscription.drain()
+    ended = work_through(task_queue, agent.id, lambda task: f"{task.task_type} ok")
 
-    assert report.completed == 3
+    assert ended == {TaskStatus.COMPLETED: 3}
     assert db.get(Ticket, ticket.id).status is TicketStatus.DONE
-    assert [e.payload["result"] for e in received if e.type == "task.completed"] == ["build ok", "test ok", "deploy ok"]
-    assert received[-1].type == "ticket.done"
+    results = [payload["result"] for payload in events.payloads("task.completed")]
+    assert results == ["build ok", "test ok", "deploy ok"]
+    assert events.types()[-1] == "ticket.done"
 
 
-async def test_every_event_of_a_full_run_keeps_its_contract(db, queue, registry, event_bus) -> None:
+def test_every_event_of_a_full_run_keeps_its_contract(db, task_queue, agent, events) -> None:
     ticket = TicketBuilder().save(db)
-    agent = registry.register("contract-agent")
-    queue.enqueue_many(ticket.id, [("build", Priority.HIGH), ("flaky", Priority.LOW)], max_retries=1)
+    task_queue.enqueue_many(ticket.id, [("build", Priority.HIGH), ("flaky", Priority.LOW)], max_retries=1)
 
-    with event_bus.subscribe("*") as subscription:
-        await Worker(
-            queue, agent.id, {"build": ScriptedHandler(), "flaky": ScriptedHandler(failures=5)}
-        ).run_until_empty()
-        received = subscription.drain()
+    work_through(task_queue, agent.id, fail_first(times=5))
 
-    assert {event.type for event in received} >= {"task.claimed", "task.completed", "task.retried", "task.failed"}
-    for event in received:
-        assert_valid_event(event.type, event.payload)
+    assert set(events.types()) >= {"task.claimed", "task.retried", "task.failed", "ticket.blocked"}
+    for event_type, payload in events.published:
+        assert_valid_event(event_type, payload)
 
 
-async def test_a_task_that_keeps_failing_blocks_its_ticket(db, queue, registry, event_bus) -> None:
+def test_a_task_that_keeps_failing_blocks_its_ticket(db, task_queue, agent, events) -> None:
     ticket = TicketBuilder().save(db)
-    agent = registry.register("unlucky")
-    task = queue.enqueue(ticket.id, "flaky", max_retries=2)
+    task = task_queue.enqueue(ticket.id, "flaky", max_retries=2)
 
-    with event_bus.subscribe("task.*", "ticket.*") as subscription:
-        report = await Worker(queue, agent.id, {"flaky": ScriptedHandler(failures=10)}).run_until_empty()
-        types = [event.type for event in subscription.drain()]
+    ended = work_through(task_queue, agent.id, fail_first(times=10))
 
-    assert (report.retried, report.failed) == (2, 1)
+    assert ended == {TaskStatus.PENDING: 2, TaskStatus.FAILED: 1}
     assert db.get(Task, task.id).retry_count == 2
     assert db.get(Ticket, ticket.id).status is TicketStatus.BLOCKED
-    assert_in_order(types, ["task.retried", "task.retried", "task.failed", "ticket.blocked"])
+    assert_in_order(events.types(), ["task.retried", "task.retried", "task.failed", "ticket.blocked"])
 
 
-async def test_a_hung_handler_is_timed_out_and_retried(db, queue, registry) -> None:
+def test_a_flaky_task_recovers_and_the_ticket_finishes(db, task_queue, agent) -> None:
     ticket = TicketBuilder().save(db)
-    agent = registry.register("patient")
-    task = queue.enqueue(ticket.id, "hang", timeout_seconds=0.05, max_retries=1)
+    task = task_queue.enqueue(ticket.id, "flaky", max_retries=2)
 
-    report = await Worker(queue, agent.id, {"hang": hanging_handler}).run_until_empty()
+    ended = work_through(task_queue, agent.id, fail_first(times=2, result="third time lucky"))
 
-    assert (report.retried, report.failed) == (1, 1)
-    assert db.get(Task, task.id).error == "timed out after 0.05s"
+    assert ended == {TaskStatus.PENDING: 2, TaskStatus.COMPLETED: 1}
+    assert db.get(Task, task.id).result == "third time lucky"
+    assert db.get(Ticket, ticket.id).status is TicketStatus.DONE
 
 
-async def test_two_workers_share_the_queue_without_doing_a_task_twice(db, queue, registry) -> None:
+def test_new_work_reopens_a_blocked_ticket(db, task_queue, agent) -> None:
     ticket = TicketBuilder().save(db)
-    first, second = registry.register("w1"), registry.register("w2")
-    tasks = queue.enqueue_many(ticket.id, [("build", Priority.MEDIUM)] * 12)
-    handler = ScriptedHandler(delay=0.001)
+    task_queue.enqueue(ticket.id, "broken", max_retries=0)
+    work_through(task_queue, agent.id, fail_first(times=1))
 
-    reports = await asyncio.gather(
-        Worker(queue, first.id, {"build": handler}, concurrency=2).run_until_empty(),
-        Worker(queue, second.id, {"build": handler}, concurrency=2).run_until_empty(),
-    )
+    task_queue.enqueue(ticket.id, "fix")
+    work_through(task_queue, agent.id, succeed())
 
-    assert sum(report.completed for report in reports) == 12
-    assert all(report.completed > 0 for report in reports)
-    assert handler.calls == {task.id: 1 for task in tasks}
-    assert db.count(Task, status=TaskStatus.COMPLETED) == 12
-
-
-async def test_the_service_reports_healthy_on_real_servers(db, redis_client) -> None:
-    results = await check_health({"database": blocking_probe(db.ping), "redis": blocking_probe(redis_client.ping)}, 2)
-
-    assert overall(results)
+    assert db.get(Ticket, ticket.id).status is TicketStatus.BLOCKED  # the failed task still stands
+    assert db.count(Task, status=TaskStatus.COMPLETED) == 1

@@ -1,22 +1,24 @@
-"""Integration tier: the same fixtures as everywhere, backed by a real PostgreSQL and a real Redis.
+"""Integration tier: the same fixtures as everywhere, backed by real servers.
 
-Each test runs inside a transaction that is rolled back; Redis is flushed before each test. Without the
-servers, every test here skips with one line saying how to start them.
+Each test runs inside a transaction that is rolled back on a database shared by the tier (one per xdist
+worker). Without a server, the tests that need it skip with one line saying how to start it.
 """
 
 from __future__ import annotations
 
 import pytest
-import redis
+import redis  # [if redis]
 
 from {{ cookiecutter.package_name }}.database import DatabaseService
 
 
 @pytest.fixture
-def db(postgres_db: DatabaseService) -> DatabaseService:
-    return postgres_db
+def db(rolled_back_db: DatabaseService) -> DatabaseService:
+    return rolled_back_db
 
 
+# [if redis]
 @pytest.fixture
 def redis_client(real_redis: redis.Redis) -> redis.Redis:
     return real_redis
+# [end redis]

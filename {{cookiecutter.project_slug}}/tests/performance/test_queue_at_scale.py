@@ -1,10 +1,9 @@
 from __future__ import annotations
 
 from {{ cookiecutter.package_name }}.models import Priority, TaskStatus
-from {{ cookiecutter.package_name }}.worker import Worker
 
 from tests.helpers.assertions import statements
-from tests.helpers.fakes import ScriptedHandler
+from tests.helpers.drive import work_through
 
 
 def test_enqueueing_a_batch_costs_one_insert_per_table(task_queue, ticket, db, mixed_priorities) -> None:
@@ -47,17 +46,6 @@ def test_pending_orders_a_large_queue_by_score(task_queue, ticket, clock, mixed_
     assert scores == sorted(scores, reverse=True)
 
 
-async def test_a_worker_drains_a_thousand_tasks_within_its_concurrency(task_queue, ticket, agent, db) -> None:
-    task_queue.enqueue_many(ticket.id, [("build", Priority.MEDIUM)] * 1_000)
-    worker = Worker(task_queue, agent.id, {"build": ScriptedHandler()}, concurrency=8)
-
-    report = await worker.run_until_empty()
-
-    assert report.completed == 1_000
-    assert worker.peak_in_flight == 8
-    assert task_queue.counts()[TaskStatus.COMPLETED] == 1_000
-
-
 def test_expiring_timeouts_touches_only_overdue_tasks(task_queue, ticket, agent, clock) -> None:
     fast = task_queue.enqueue_many(ticket.id, [("build", Priority.LOW)] * 150, timeout_seconds=1)
     task_queue.enqueue_many(ticket.id, [("build", Priority.LOW)] * 150, timeout_seconds=100)
@@ -69,3 +57,13 @@ def test_expiring_timeouts_touches_only_overdue_tasks(task_queue, ticket, agent,
 
     assert sorted(task.id for task in expired) == sorted(task.id for task in fast)
     assert task_queue.counts()[TaskStatus.CLAIMED] == 150
+
+
+def test_working_through_a_large_queue_finishes_every_task_once(task_queue, ticket, agent, mixed_priorities) -> None:
+    tasks = task_queue.enqueue_many(ticket.id, [("build", priority) for priority in mixed_priorities])
+    seen: list[str] = []
+
+    ended = work_through(task_queue, agent.id, lambda task: seen.append(task.id) or "ok")
+
+    assert ended == {TaskStatus.COMPLETED: len(tasks)}
+    assert sorted(seen) == sorted(task.id for task in tasks)

@@ -1,4 +1,4 @@
-"""Unit tier: in-memory SQLite and fakeredis (the root defaults), and no network at all."""
+"""Unit tier: the root defaults (in-memory SQLite, fakes for everything else), and no network at all."""
 
 from __future__ import annotations
 

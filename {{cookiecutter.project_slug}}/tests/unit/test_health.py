@@ -30,9 +30,9 @@ async def test_a_raising_probe_reports_its_error() -> None:
     async def broken() -> None:
         raise ConnectionError("refused")
 
-    results = await check_health({"redis": broken}, timeout=1)
+    results = await check_health({"cache": broken}, timeout=1)
 
-    assert results["redis"].detail == "ConnectionError: refused"
+    assert results["cache"].detail == "ConnectionError: refused"
 
 
 async def test_a_hung_probe_times_out_without_delaying_the_others() -> None:

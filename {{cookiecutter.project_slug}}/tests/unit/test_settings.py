@@ -38,11 +38,11 @@ def test_url_variables_override_the_yaml_urls(monkeypatch: pytest.MonkeyPatch) -
 
 def test_settings_are_cached_until_the_cache_is_cleared(monkeypatch: pytest.MonkeyPatch) -> None:
     first = load_settings()
-    monkeypatch.setenv("APP__WORKER__CONCURRENCY", "9")
+    monkeypatch.setenv("APP__TASK_QUEUE__MAX_RETRIES", "9")
 
     assert load_settings() is first
     clear_settings_cache()
-    assert load_settings().worker.concurrency == 9
+    assert load_settings().task_queue.max_retries == 9
 
 
 def test_an_unknown_environment_names_the_missing_file(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -53,10 +53,10 @@ def test_an_unknown_environment_names_the_missing_file(monkeypatch: pytest.Monke
 
 
 def test_an_unknown_key_is_refused_with_the_known_ones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / "test.yaml").write_text("worker:\n  concurency: 3\n")
+    (tmp_path / "test.yaml").write_text("task_queue:\n  max_retrys: 3\n")
     monkeypatch.setenv("APP_CONFIG_DIR", str(tmp_path))
 
-    with pytest.raises(SettingsError, match=r"unknown setting\(s\) concurency; known: concurrency"):
+    with pytest.raises(SettingsError, match=r"unknown setting\(s\) max_retrys; known: .*max_retries"):
         load_settings()
 
 
@@ -73,9 +73,9 @@ def test_an_integer_is_accepted_where_a_float_is_expected() -> None:
 
 
 def test_overrides_leave_the_original_mapping_untouched() -> None:
-    original = {"worker": {"concurrency": 1}}
+    original = {"task_queue": {"max_retries": 1}}
 
-    result = apply_overrides(original, {"APP__WORKER__CONCURRENCY": "4", "UNRELATED": "x"})
+    result = apply_overrides(original, {"APP__TASK_QUEUE__MAX_RETRIES": "4", "UNRELATED": "x"})
 
-    assert result == {"worker": {"concurrency": 4}}
-    assert original == {"worker": {"concurrency": 1}}
+    assert result == {"task_queue": {"max_retries": 4}}
+    assert original == {"task_queue": {"max_retries": 1}}

@@ -16,5 +16,5 @@ def test_override_values_are_read_as_json_scalars_or_kept_as_text(text: str, val
 def test_an_override_cannot_turn_a_value_into_a_section() -> None:
     from {{ cookiecutter.package_name }}.settings import SettingsError
 
-    with pytest.raises(SettingsError, match="APP__WORKER__CONCURRENCY__X: 'concurrency' is a value, not a section"):
-        apply_overrides({"worker": {"concurrency": 1}}, {"APP__WORKER__CONCURRENCY__X": "1"})
+    with pytest.raises(SettingsError, match="APP__TASK_QUEUE__MAX_RETRIES__X: 'max_retries' is a value, not a section"):
+        apply_overrides({"task_queue": {"max_retries": 1}}, {"APP__TASK_QUEUE__MAX_RETRIES__X": "1"})

@@ -6,7 +6,7 @@ from {{ cookiecutter.package_name }}.models import Priority, TaskStatus
 from {{ cookiecutter.package_name }}.worker import Worker
 
 from tests.helpers.assertions import assert_task_status
-from tests.helpers.fakes import ScriptedHandler, hanging_handler
+from tests.helpers.handlers import ScriptedHandler, hanging_handler
 
 
 async def test_a_worker_completes_every_task(task_queue, ticket, agent, db) -> None:

@@ -9,7 +9,7 @@ from tests.helpers.builders import TaskBuilder, TicketBuilder
 
 
 @pytest.mark.smoke
-def test_the_queue_round_trips_through_postgresql(task_queue, ticket, agent, db) -> None:
+def test_the_queue_round_trips_through_the_database(task_queue, ticket, agent, db) -> None:
     task = task_queue.enqueue(ticket.id, "build", Priority.CRITICAL)
 
     claimed = task_queue.claim_next(agent.id)
@@ -31,12 +31,12 @@ def test_code_under_test_may_commit_inside_the_test_transaction(db) -> None:
     assert db.get(Ticket, ticket.id).title == "committed"
 
 
-def test_postgresql_enforces_the_foreign_key(db) -> None:
-    with pytest.raises(IntegrityError, match="foreign key"):
+def test_the_database_enforces_the_foreign_key(db) -> None:
+    with pytest.raises(IntegrityError, match=r"(?i)foreign key"):
         TaskBuilder()._with(ticket_id="no-such-ticket").save(db)
 
 
-def test_postgresql_enforces_the_retry_range(db, ticket) -> None:
+def test_the_database_enforces_the_retry_range(db, ticket) -> None:
     with pytest.raises(IntegrityError, match="task_retries_in_range"):
         TaskBuilder().for_ticket(ticket).retried(5)._with(max_retries=3).save(db)
 
@@ -49,7 +49,7 @@ def test_a_failed_write_leaves_the_session_usable(db, ticket) -> None:
     assert db.count(Task) == 1
 
 
-def test_claim_order_follows_the_scores_on_postgresql(task_queue, ticket, agent) -> None:
+def test_claim_order_follows_the_scores(task_queue, ticket, agent) -> None:
     priorities = [Priority.LOW, Priority.CRITICAL, Priority.MEDIUM, Priority.HIGH]
     task_queue.enqueue_many(ticket.id, [("build", priority) for priority in priorities])
 
@@ -66,3 +66,10 @@ def test_deleting_a_ticket_deletes_its_tasks(db, task_queue, ticket) -> None:
         session.delete(session.get(Ticket, ticket.id))
 
     assert db.count(Task) == 0
+
+
+def test_the_agent_registry_takes_silent_agents_offline(agent_registry, clock, settings) -> None:
+    agent = agent_registry.register("silent")
+    clock.advance(settings.worker.heartbeat_timeout_seconds + 1)
+
+    assert [offline.id for offline in agent_registry.take_stale_offline()] == [agent.id]
