@@ -10,7 +10,7 @@ from typing import Any
 from .models import new_id
 
 EventPublisher = Callable[[str, Mapping[str, Any]], object]
-"""Anything that takes an event type and its payload: the Redis event bus, or a recorder in tests."""
+"""Anything that takes an event type and its payload: an event bus, or a recorder in tests."""
 
 TASK_ENQUEUED = "task.enqueued"
 TASK_CLAIMED = "task.claimed"

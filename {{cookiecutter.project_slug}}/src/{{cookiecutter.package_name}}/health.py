@@ -39,7 +39,7 @@ async def _run_probe(name: str, probe: Probe, timeout: float) -> ProbeResult:
 
 
 def blocking_probe(check: Callable[[], Any]) -> Probe:
-    """Wrap a blocking check (``db.ping``, ``redis.ping``) so it runs in a thread."""
+    """Wrap a blocking check (``db.ping``, say) so that it runs in a thread."""
 
     async def probe() -> Any:
         return await asyncio.to_thread(check)

@@ -1,6 +1,6 @@
 """The work-queue domain: tickets are split into tasks, tasks are claimed and worked on by agents.
 
-Times are naive UTC (``utcnow()``) so that SQLite and PostgreSQL store and compare them the same way.
+Times are naive UTC (``utcnow()``) so that every database stores and compares them the same way.
 """
 
 from __future__ import annotations

@@ -172,8 +172,8 @@ class TaskQueue:
         """The oldest pending task of each (priority, retry count) group: the best score is always among them.
 
         Within a group the score only grows with age, so a claim reads a handful of rows at any queue length.
-        SKIP LOCKED lets workers on other connections claim at the same time on PostgreSQL: a head another
-        worker holds is skipped for this claim. SQLite ignores it, as it has one writer anyway.
+        SKIP LOCKED lets workers on other connections claim at the same time where the database supports it: a
+        head another worker holds is skipped for this claim. SQLite ignores it, as it has one writer anyway.
         """
         rank = func.row_number().over(
             partition_by=(Task.priority, Task.retry_count), order_by=(Task.created_at, Task.id)

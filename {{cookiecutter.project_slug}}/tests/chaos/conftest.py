@@ -1,7 +1,7 @@
-"""Chaos tier: dependencies and handlers fail on purpose, and the service must stay correct.
+"""Chaos tier: dependencies fail on purpose, and the service must stay correct.
 
-Failures are injected through seams the service already has (the fake Redis server, the database engine's
-events, handlers), with a seeded random source so that every run injects the same failures.
+Failures are injected through seams the service already has (such as the database engine's events), with a
+seeded random source so that every run injects the same failures.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Integration tier: the same fixtures as everywhere, backed by real servers.
+"""Integration tier: the same fixtures as everywhere, backed by the real database and servers.
 
 Each test runs inside a transaction that is rolled back on a database shared by the tier (one per xdist
 worker). Without a server, the tests that need it skip with one line saying how to start it.

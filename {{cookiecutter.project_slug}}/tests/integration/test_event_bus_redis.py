@@ -34,7 +34,7 @@ def test_events_arrive_in_publishing_order(event_bus: EventBus) -> None:
         assert [event.payload["n"] for event in subscription.drain()] == list(range(20))
 
 
-def test_a_queue_on_postgresql_announces_on_redis(db, settings, event_bus, ticket, agent) -> None:
+def test_a_queue_on_the_real_database_announces_on_redis(db, settings, event_bus, ticket, agent) -> None:
     queue = TaskQueue(db, settings.task_queue, publish=event_bus)
     with event_bus.subscribe("task.*", "ticket.*") as subscription:
         task = queue.enqueue(ticket.id, "build")

@@ -31,9 +31,9 @@ def test_environment_overrides_a_nested_value(monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_url_variables_override_the_yaml_urls(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://u:p@db/app")
+    monkeypatch.setenv("DATABASE_URL", "sqlite+pysqlite:////var/lib/app/app.db")
 
-    assert load_settings().database.url == "postgresql+psycopg://u:p@db/app"
+    assert load_settings().database.url == "sqlite+pysqlite:////var/lib/app/app.db"
 
 
 def test_settings_are_cached_until_the_cache_is_cleared(monkeypatch: pytest.MonkeyPatch) -> None:
