@@ -24,6 +24,7 @@ CHOICES = {
     "ci": ("github", "none"),
 }
 FREE_TEXT = {"project_name": 100, "description": 300, "author_name": 100}
+MAY_BE_EMPTY = {"description"}
 IDENTIFIERS = ("project_slug", "package_name")
 KNOWN = {*CHOICES, *FREE_TEXT, *IDENTIFIERS, "author_email"}
 IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*\Z")
@@ -39,7 +40,7 @@ TAKEN_NAMES = {
 
 def free_text_problems(question: str, value: str, limit: int) -> list[str]:
     problems = []
-    if not value.strip():
+    if not value.strip() and question not in MAY_BE_EMPTY:
         problems.append(f"{question} is empty; type a few words")
     if len(value) > limit:
         problems.append(f"{question} is {len(value)} characters long; at most {limit} are accepted")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -12,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 
 import yaml
 from cookiecutter.main import cookiecutter
@@ -26,6 +28,8 @@ PROJECT_TEMPLATE = TEMPLATE_DIR / "{{cookiecutter.project_slug}}"
 UV = Path(sys.executable).parent / "uv"  # uv is in the template's dev group
 TIERS = ("unit", "integration", "e2e", "performance", "property", "contract", "chaos")
 SERVER_TIERS = ("integration", "e2e")
+# .ci/run sets this after starting PostgreSQL and Redis: there, the server tiers must run, not skip.
+SERVERS_REQUIRED = os.environ.get("TEST_REQUIRE_SERVERS", "") not in ("", "0")
 
 LEFTOVER_SYNTAX = re.compile(r"\{\{-?\s*cookiecutter\.|\{%|%\}|\{#")
 JINJA_EXPRESSION = re.compile(r"\{\{.*?\}\}", re.DOTALL)
@@ -35,6 +39,14 @@ SKIPPED_DIRS = {".venv", ".git", "__pycache__", ".pytest_cache", ".ruff_cache", 
 def bake(output_dir: Path, **answers: str) -> Path:
     """Bake the template with the default answers, overridden by ``answers``; return the project directory."""
     return Path(cookiecutter(str(TEMPLATE_DIR), no_input=True, output_dir=str(output_dir), extra_context=answers))
+
+
+def load_hook(name: str) -> ModuleType:
+    """A hook as an importable module, for testing its functions: its ``{{ ... }}`` answers become ``{}``."""
+    source = JINJA_EXPRESSION.sub('"{}"', (TEMPLATE_DIR / "hooks" / f"{name}.py").read_text(encoding="utf-8"))
+    module = ModuleType(name)
+    exec(compile(source, f"hooks/{name}.py", "exec"), module.__dict__)
+    return module
 
 
 def project_files(root: Path) -> Iterator[Path]:
@@ -71,9 +83,15 @@ def as_python_before_rendering(source: str) -> str:
 
 
 def clean_environment(**extra: str) -> dict[str, str]:
-    """The environment for a baked project's commands: not inside this template's virtual environment."""
+    """The environment for a baked project's commands: not inside this template's virtual environment, and
+    with every Python this machine has within reach of uv (pyenv's shims answer only for selected versions)."""
     env = {key: value for key, value in os.environ.items() if key not in ("VIRTUAL_ENV", "PYTHONPATH")}
     env.update(UV_PYTHON_DOWNLOADS="never", UV_NO_PROGRESS="1", **extra)
+    if shutil.which("pyenv") and "PYENV_VERSION" not in env:
+        current = subprocess.run(["pyenv", "version-name"], capture_output=True, text=True).stdout.strip()
+        installed = subprocess.run(["pyenv", "versions", "--bare"], capture_output=True, text=True).stdout.split()
+        supported = [version for version in installed if re.match(r"3\.(1[0-9])\.", version)]
+        env["PYENV_VERSION"] = ":".join(dict.fromkeys([current, *supported]))  # the selected one stays first
     return env
 
 

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.baking import SERVER_TIERS, TIERS, UV, SuiteReport, clean_environment, run
+from tests.baking import SERVER_TIERS, SERVERS_REQUIRED, TIERS, UV, SuiteReport, clean_environment, run
 
-# .ci/run sets this after starting PostgreSQL and Redis: there, the server tiers must run, not skip.
-SERVERS_REQUIRED = os.environ.get("TEST_REQUIRE_SERVERS", "") not in ("", "0")
 CLOSED_PORTS = {
     "DATABASE_URL_TEST": "postgresql+psycopg://postgres:x@127.0.0.1:9/none",
     "REDIS_URL_TEST": "redis://127.0.0.1:9/0",

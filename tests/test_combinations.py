@@ -1,0 +1,150 @@
+"""Every supported combination of answers bakes a project that is well-formed, lint-clean, free of what was
+turned off, and whose own suite passes in its own virtual environment."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from tests.baking import (
+    SERVER_TIERS,
+    SERVERS_REQUIRED,
+    UV,
+    SuiteReport,
+    bake,
+    clean_environment,
+    leftover_template_syntax,
+    parse_structured,
+    project_files,
+    run,
+)
+
+
+@dataclass(frozen=True)
+class Combination:
+    id: str
+    answers: dict[str, str] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.id
+
+
+# Each value of each question at least once, and the pairs that interact: the database with async (e2e and
+# integration tests of the async worker run on the tier's database), Redis with async (handlers and events),
+# and the server-free project (neither PostgreSQL nor Redis).
+SUPPORTED = [
+    Combination("defaults"),
+    Combination("sqlite", {"database": "sqlite"}),
+    Combination("no-redis", {"redis_event_bus": "no"}),
+    Combination("no-async", {"async_support": "no"}),
+    Combination("no-ci", {"ci": "none"}),
+    Combination("sqlite-no-async", {"database": "sqlite", "async_support": "no"}),
+    Combination("no-redis-no-async", {"redis_event_bus": "no", "async_support": "no"}),
+    Combination("no-servers", {"database": "sqlite", "redis_event_bus": "no", "python_version": "3.11"}),
+    Combination("py312", {"python_version": "3.12", "redis_event_bus": "no"}),
+    Combination("py313-minimal", {"python_version": "3.13", "database": "sqlite", "redis_event_bus": "no",
+                                  "async_support": "no", "ci": "none"}),
+]  # fmt: skip
+
+# What each switched-off feature must not leave behind, anywhere in the project.
+TRACES = {
+    ("redis_event_bus", "no"): re.compile(r"(?i)redis"),
+    ("async_support", "no"): re.compile(r"asyncio|\basync def\b|\bawait\b|\bhealth\b|\bWorker\b"),
+    ("database", "sqlite"): re.compile(r"(?i)postgres|psycopg|janitor"),
+}
+UNTRACED_FILES = {".cookiecutter.json"}  # the recorded answers name every feature, on or off
+
+
+@pytest.fixture(scope="module")
+def baked(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return {}
+
+
+def project_for(combination: Combination, baked: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if combination.id not in baked:
+        baked[combination.id] = bake(tmp_path_factory.mktemp(combination.id), **combination.answers)
+    return baked[combination.id]
+
+
+@pytest.fixture(params=SUPPORTED, ids=str)
+def project(request: pytest.FixtureRequest, baked: dict[str, Path], tmp_path_factory) -> Path:
+    return project_for(request.param, baked, tmp_path_factory)
+
+
+def test_no_template_syntax_is_left(project: Path) -> None:
+    assert leftover_template_syntax(project) == []
+
+
+def test_every_file_parses(project: Path) -> None:
+    for path in project_files(project):
+        if path.suffix == ".py":
+            compile(path.read_text(encoding="utf-8"), str(path), "exec")
+        elif path.suffix in (".toml", ".yaml", ".json"):
+            parse_structured(path)
+
+
+@pytest.mark.parametrize("command", [["check"], ["format", "--check"]], ids=" ".join)
+def test_ruff_is_clean(project: Path, command: list[str]) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", *command, "--no-cache", "."], cwd=project, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("combination", SUPPORTED, ids=str)
+def test_a_feature_turned_off_leaves_no_trace(combination: Combination, baked, tmp_path_factory) -> None:
+    project = project_for(combination, baked, tmp_path_factory)
+    patterns = [pattern for (question, value), pattern in TRACES.items() if combination.answers.get(question) == value]
+    if combination.answers.get("ci") == "none":
+        assert not (project / ".github").exists()
+
+    traces = [
+        f"{path.relative_to(project)}:{number}: {line.strip()}"
+        for path in project_files(project)
+        if path.name not in UNTRACED_FILES
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if any(pattern.search(line) for pattern in patterns)
+    ]
+    assert traces == []
+
+
+def python_available(minimum: str) -> bool:
+    found = subprocess.run([str(UV), "python", "find", f">={minimum}"], env=clean_environment(), capture_output=True)
+    return found.returncode == 0
+
+
+@pytest.mark.parametrize("combination", [c for c in SUPPORTED if c.id != "defaults"], ids=str)
+def test_the_project_suite_passes(combination: Combination, baked, tmp_path_factory) -> None:
+    """The defaults' suite is run, and checked tier by tier, in test_default_suite.py."""
+    version = combination.answers.get("python_version", "3.10")
+    if not python_available(version):
+        pytest.skip(f"no Python {version}+ here to run this combination's suite: `uv python install {version}`")
+    project = project_for(combination, baked, tmp_path_factory)
+    junit = project / "junit.xml"
+
+    run(["make", "setup", f"UV={UV}"], cwd=project)
+    result = subprocess.run(
+        ["make", "test-all", f"UV={UV}", f"ARGS=-q --junitxml={junit}"],
+        cwd=project,
+        env=clean_environment(),
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    report = SuiteReport.from_junit(junit, exit_code=result.returncode)
+
+    assert report.failures == [], result.stdout[-3000:]
+    assert report.exit_code == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert report.total("passed") >= 80
+    needs_servers = (
+        combination.answers.get("database", "postgresql") == "postgresql"
+        or combination.answers.get("redis_event_bus", "yes") == "yes"
+    )
+    if SERVERS_REQUIRED or not needs_servers:
+        for tier in SERVER_TIERS:
+            assert report.outcomes[tier].get("skipped", 0) == 0, (tier, report.skip_reasons)

@@ -1,0 +1,111 @@
+"""Bad answers are refused before anything is written; free text of any shape either is refused cleanly or
+reaches every file intact."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+import pytest
+from cookiecutter.exceptions import CookiecutterException, FailedHookException
+from cookiecutter.main import cookiecutter
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+from jinja2 import TemplateError
+
+from tests.baking import TEMPLATE_DIR, bake, leftover_template_syntax, parse_structured, project_files
+
+BAD_ANSWERS = [
+    ({"project_name": "1st Service"}, "project_slug '1st_service' is not a lower-case Python identifier"),
+    ({"project_slug": "my-service"}, "project_slug 'my-service' is not a lower-case Python identifier"),
+    ({"project_name": "Class"}, "project_slug 'class' is a Python keyword"),
+    ({"project_name": "Queue"}, "would shadow the standard library module 'queue'"),
+    ({"package_name": "sqlalchemy"}, "would shadow 'sqlalchemy', which the generated project uses"),
+    ({"project_name": "A\nB"}, "project_name contains control characters"),
+    ({"author_email": "nobody"}, "author_email 'nobody' is not an email address"),
+    ({"project_name": "{{ 6 * 7 }} Service"}, "project_name contains template syntax"),
+]
+
+
+def refusal(output_dir: Path, capfd: pytest.CaptureFixture[str], **answers: str) -> str:
+    """Bake, expect the pre-gen hook to refuse, and return what it said."""
+    with pytest.raises(FailedHookException):
+        bake(output_dir, **answers)
+    return capfd.readouterr().err
+
+
+@pytest.mark.parametrize(("answers", "message"), BAD_ANSWERS, ids=lambda value: json.dumps(value)[:40])
+def test_a_bad_answer_is_refused_with_its_reason_and_leaves_nothing(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str], answers: dict, message: str
+) -> None:
+    said = refusal(tmp_path, capfd, **answers)
+
+    assert message in said
+    assert "Nothing was generated" in said
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_choice_outside_its_options_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match=r"mysql provided for choice variable database, but the choices are"):
+        bake(tmp_path, database="mysql")
+
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_unknown_question_in_a_replayed_answer_file_is_refused(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    project = bake(tmp_path / "first")
+    answers = json.loads((project / ".cookiecutter.json").read_text(encoding="utf-8"))
+    replay = tmp_path / "answers.json"
+    replay.write_text(json.dumps({"cookiecutter": {**answers, "colour": "blue"}}), encoding="utf-8")
+
+    with pytest.raises(FailedHookException):
+        cookiecutter(str(TEMPLATE_DIR), replay=str(replay), output_dir=str(tmp_path / "second"))
+
+    assert "'colour' is not a question of this template" in capfd.readouterr().err
+    assert not (tmp_path / "second" / "work_queue").exists()
+
+
+# Free text from every corner of Unicode, plus the characters that break TOML, YAML, JSON and Markdown.
+awkward = st.sampled_from(['"', "'", "\\", "\\n", "{", "}", "#", ":", "-", "`", "*", "<!--", "é", "ß", "漢", "😀", " "])
+printable = st.characters(exclude_categories=("Cc", "Cs"))
+printable_text = st.one_of(
+    st.text(printable, min_size=1, max_size=120),
+    st.lists(st.one_of(awkward, st.text(printable, max_size=6)), min_size=1, max_size=20).map("".join),
+)
+free_text = st.one_of(printable_text, printable_text, printable_text, st.text(max_size=40))  # last: controls too
+names = st.one_of(
+    st.builds(str.__add__, st.from_regex(r"[A-Za-z][A-Za-z0-9 ]{0,24}", fullmatch=True), printable_text),
+    free_text,
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(project_name=names, description=free_text, author_name=free_text)
+def test_any_free_text_is_refused_cleanly_or_reaches_the_project_intact(project_name, description, author_name) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        output = Path(folder)
+        try:
+            project = bake(output, project_name=project_name, description=description, author_name=author_name)
+        except (FailedHookException, CookiecutterException, TemplateError) as refused:
+            event(f"refused: {type(refused).__name__}")
+            assert list(output.iterdir()) == [], "a refusal must leave nothing behind"
+            return
+        event("baked")
+
+        assert leftover_template_syntax(project) == []
+        for path in project_files(project):
+            if path.suffix in (".toml", ".yaml", ".json"):
+                parse_structured(path)
+        pyproject = parse_structured(project / "pyproject.toml")["project"]
+        recorded = json.loads((project / ".cookiecutter.json").read_text(encoding="utf-8"))
+        assert pyproject["description"] == description
+        assert pyproject["authors"][0]["name"] == author_name
+        assert (project / "README.md").read_text(encoding="utf-8").splitlines()[0] == f"# {project_name}"
+        assert (recorded["project_name"], recorded["description"], recorded["author_name"]) == (
+            project_name,
+            description,
+            author_name,
+        )
