@@ -24,10 +24,13 @@ TESTS_ROOT = Path(__file__).resolve().parent
 TIERS = ("unit", "integration", "e2e", "performance", "property", "contract", "chaos")
 
 pytest_plugins = [
+    "pytester",
     "tests.fixtures.database",
     "tests.fixtures.redis",  # [if redis]
     "tests.fixtures.domain",
     "tests.fixtures.mocks",
+    "tests.plugins.testmon_inputs",
+    "tests.plugins.workers",
 ]
 
 # Before any test module is imported: the test settings, then URLs and secrets from .env.test when it exists.

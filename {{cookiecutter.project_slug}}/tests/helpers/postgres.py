@@ -1,11 +1,15 @@
-"""A real PostgreSQL for the integration and e2e tiers: one database per xdist worker, made and dropped here."""
+"""A real PostgreSQL for the integration and e2e tiers.
+
+A template database with every table is built once per run; each xdist worker, and each e2e module, works in
+a copy of it that is dropped afterwards.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
 import psycopg
 from pytest_postgresql.janitor import DatabaseJanitor
@@ -45,22 +49,48 @@ def check_server(url: URL) -> None:
     ).close()
 
 
-@contextmanager
-def temporary_database(url: URL) -> Iterator[Engine]:
-    """Create the database named in ``url`` with every table, yield an engine on it, then drop the database."""
-    janitor = DatabaseJanitor(
+def janitor(url: URL, template: URL | None = None) -> DatabaseJanitor:
+    return DatabaseJanitor(
         user=url.username or "postgres",
         password=url.password,
         host=url.host or "127.0.0.1",
         port=url.port or 5432,
         dbname=url.database,
+        template_dbname=template.database if template else None,
         connection_timeout=5,
     )
-    janitor.drop()  # left behind by an interrupted run
-    with janitor:
+
+
+def build_template(url: URL) -> None:
+    """(Re)create the database named in ``url`` with every table, for other databases to be copied from."""
+    template = janitor(url)
+    template.drop()
+    template.init()
+    engine = make_engine(url.render_as_string(hide_password=False))
+    try:
+        Base.metadata.create_all(engine)
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def temporary_database(
+    url: URL, template: URL, copy_lock: AbstractContextManager[object]
+) -> Iterator[Engine]:
+    """Copy ``template`` to the database named in ``url``, yield an engine on it, then drop the database.
+
+    PostgreSQL refuses to copy a database that another copy is reading, so copies across xdist workers take
+    ``copy_lock`` in turn.
+    """
+    database = janitor(url, template)
+    database.drop()  # left behind by an interrupted run
+    with copy_lock:
+        database.init()
+    try:
         engine = make_engine(url.render_as_string(hide_password=False))
         try:
-            Base.metadata.create_all(engine)
             yield engine
         finally:
             engine.dispose()
+    finally:
+        database.drop()

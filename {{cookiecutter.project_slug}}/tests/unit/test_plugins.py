@@ -1,0 +1,75 @@
+"""The suite's own plugins: testmon's view of non-Python inputs, and the worker count for `-n auto`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.plugins.testmon_inputs import inputs_digest
+from tests.plugins.workers import workers_for
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "test.yaml").write_text("task_queue:\n  max_retries: 2\n")
+    (tmp_path / "tests" / "contract" / "data").mkdir(parents=True)
+    (tmp_path / "tests" / "contract" / "data" / "sample.json").write_text("{}")
+    (tmp_path / "uv.lock").write_text("version = 1\n")
+    return tmp_path
+
+
+def test_the_digest_is_stable_while_nothing_changes(project: Path) -> None:
+    assert inputs_digest(project) == inputs_digest(project)
+
+
+@pytest.mark.parametrize(
+    ("path", "content"),
+    [
+        ("config/test.yaml", "task_queue:\n  max_retries: 3\n"),
+        ("config/staging.yaml", "{}\n"),
+        (".env.test", "DATABASE_URL_TEST=sqlite://\n"),
+        ("tests/contract/data/sample.json", '{"changed": true}'),
+        ("uv.lock", "version = 2\n"),
+    ],
+)
+def test_the_digest_changes_with_any_input(project: Path, path: str, content: str) -> None:
+    before = inputs_digest(project)
+    (project / path).write_text(content)
+
+    assert inputs_digest(project) != before
+
+
+def test_the_digest_ignores_python_and_other_files(project: Path) -> None:
+    before = inputs_digest(project)
+    (project / "tests" / "test_new.py").write_text("def test(): pass\n")
+    (project / "README.md").write_text("# changed\n")
+
+    assert inputs_digest(project) == before
+
+
+@pytest.mark.parametrize(
+    ("seconds", "cores", "workers"),
+    [(0, 2, 0), (15.9, 2, 0), (16, 2, 2), (100, 2, 2), (100, 8, 8), (40, 8, 5), (16, 1, 0)],
+)
+def test_workers_need_enough_measured_work_and_cores(seconds: float, cores: int, workers: int) -> None:
+    assert workers_for(seconds, cores) == workers
+
+
+def test_n_auto_stays_serial_and_says_why_without_durations(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile("def test_one(): pass")
+
+    result = pytester.runpytest("-p", "tests.plugins.workers", "-n", "auto")
+
+    result.stdout.fnmatch_lines(["xdist workers (-n auto): serial: no .test_durations yet*", "*1 passed*"])
+
+
+def test_n_auto_stays_serial_for_a_small_measured_suite(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile("def test_one(): pass")
+    pytester.path.joinpath(".test_durations").write_text(json.dumps({"test_one.py::test_one": 3.5}))
+
+    result = pytester.runpytest("-p", "tests.plugins.workers", "-n", "auto")
+
+    result.stdout.fnmatch_lines(["xdist workers (-n auto): serial: 3.5 s measured, * cores", "*1 passed*"])
