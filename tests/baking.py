@@ -105,6 +105,15 @@ def run(command: list[str], cwd: Path, env: dict[str, str] | None = None, timeou
     return output
 
 
+def node_id(case: ET.Element) -> str:
+    """``tests/unit/test_x.py::TestY::test_z[param]`` from a JUnit testcase's dotted classname and name."""
+    parts = case.get("classname", "").split(".")
+    classes: list[str] = []
+    while parts and parts[-1][:1].isupper():
+        classes.insert(0, parts.pop())
+    return "::".join(["/".join(parts) + ".py", *classes, case.get("name", "")])
+
+
 @dataclass
 class SuiteReport:
     """What a JUnit XML report says ran, by tier."""
@@ -126,10 +135,14 @@ class SuiteReport:
                     outcome, reason = child.tag, child.get("message", "")
             report.outcomes.setdefault(tier, Counter())[outcome] += 1
             if outcome in ("failure", "error"):
-                report.failures.append(f"{case.get('classname')}::{case.get('name')}: {reason[:300]}")
+                report.failures.append(f"{node_id(case)}: {reason[:300]}")
             if outcome == "skipped":
                 report.skip_reasons.setdefault(tier, set()).add(reason)
         return report
+
+    def failed_ids(self) -> set[str]:
+        """``path::name`` of every failed test, as pytest prints node ids."""
+        return {failure.split(": ", 1)[0] for failure in self.failures}
 
     def total(self, outcome: str | None = None) -> int:
         return sum(

@@ -1,20 +1,28 @@
 """Make pytest-testmon see the inputs it cannot trace.
 
-testmon re-runs a test when Python code it executed changes; it does not notice a changed configuration file,
-test data file or lock file. This plugin puts their content hash into testmon's environment: when any of them
-changes, the environment is new and testmon runs every test once (conservative, it never misses one), then
-selects as usual again.
+testmon re-runs a test when Python code that ran inside it changes. Two kinds of input escape it:
+
+* files that are not Python: configuration, test data, the lock file (``TESTMON_INPUTS``);
+* code in ``src/`` that runs when a module is imported rather than inside a test: constants, class attributes,
+  default argument values, decorators. Changing ``TASK_COMPLETED = "task.completed"`` breaks tests that testmon
+  would not select (the template's own tests prove it).
+
+This plugin folds a hash of both into testmon's environment. When either changes, the environment is new and
+testmon runs every test once (conservative: it never misses one), then selects as usual again. Editing a
+function's body, the common case, changes neither hash.
 """
 
 from __future__ import annotations
 
+import ast
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
 
 TESTMON_INPUTS = ("config/*.yaml", ".env.test", "tests/**/data/**/*", "uv.lock")
+IMPORT_TIME_CODE = "src"
 
 
 def inputs_digest(root: Path, patterns: Iterable[str] = TESTMON_INPUTS) -> str:
@@ -27,10 +35,35 @@ def inputs_digest(root: Path, patterns: Iterable[str] = TESTMON_INPUTS) -> str:
     return digest.hexdigest()[:16]
 
 
+def import_time_digest(folder: Path) -> str:
+    """A short hash of the import-time code of every module under ``folder`` (function bodies excluded)."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*.py")):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        for node in import_time_nodes(ast.parse(path.read_bytes()).body):
+            digest.update(ast.dump(node).encode())  # no line numbers: moving code changes nothing
+    return digest.hexdigest()[:16]
+
+
+def import_time_nodes(body: list[ast.stmt]) -> Iterator[ast.AST]:
+    for node in body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            yield from node.decorator_list
+            yield node.args  # default values are evaluated at import
+        elif isinstance(node, ast.ClassDef):
+            yield from (*node.decorator_list, *node.bases, *node.keywords)
+            yield from import_time_nodes(node.body)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            continue  # what an import brings in is traced where it is used
+        elif not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)):  # docstrings run nothing
+            yield node
+
+
 @pytest.hookimpl(tryfirst=True)  # before testmon's own pytest_configure reads the environment
 def pytest_configure(config: pytest.Config) -> None:
     if not hasattr(config.option, "environment_expression"):  # pytest-testmon is not installed
         return
+    root = config.rootpath
     chosen = config.option.environment_expression  # --testmon-env, if the user gave one
-    inputs = f"inputs-{inputs_digest(config.rootpath)}"
+    inputs = f"inputs-{inputs_digest(root)}-code-{import_time_digest(root / IMPORT_TIME_CODE)}"
     config.option.environment_expression = f"{chosen}|{inputs}" if chosen else inputs

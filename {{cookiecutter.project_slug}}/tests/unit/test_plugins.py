@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.plugins.testmon_inputs import inputs_digest
+from tests.plugins.testmon_inputs import import_time_digest, inputs_digest
 from tests.plugins.workers import workers_for
 
 
@@ -73,3 +73,46 @@ def test_n_auto_stays_serial_for_a_small_measured_suite(pytester: pytest.Pyteste
     result = pytester.runpytest("-p", "tests.plugins.workers", "-n", "auto")
 
     result.stdout.fnmatch_lines(["xdist workers (-n auto): serial: 3.5 s measured, * cores", "*1 passed*"])
+
+
+@pytest.fixture
+def package(tmp_path: Path) -> Path:
+    (tmp_path / "app.py").write_text(
+        '"""Docs."""\nimport json\n\nLIMIT = 3\n\n\nclass Status:\n    DONE = "done"\n\n'
+        "    def label(self, upper=False):\n        return self.DONE.upper() if upper else self.DONE\n"
+    )
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("LIMIT = 3", "LIMIT = 4"),
+        ('DONE = "done"', 'DONE = "finished"'),
+        ("upper=False", "upper=True"),
+        ("class Status:", "class Status(dict):"),
+    ],
+)
+def test_import_time_code_changes_the_digest(package: Path, old: str, new: str) -> None:
+    before = import_time_digest(package)
+    source = (package / "app.py").read_text()
+    (package / "app.py").write_text(source.replace(old, new))
+
+    assert import_time_digest(package) != before
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("return self.DONE.upper() if upper else self.DONE", "return self.DONE"),  # testmon traces bodies
+        ('"""Docs."""', '"""Other docs."""'),
+        ("import json", "import json\nimport os"),
+        ("\n\nclass Status", "\n\n\n\nclass Status"),
+    ],
+)
+def test_function_bodies_docstrings_imports_and_layout_leave_it_alone(package: Path, old: str, new: str) -> None:
+    before = import_time_digest(package)
+    source = (package / "app.py").read_text()
+    (package / "app.py").write_text(source.replace(old, new))
+
+    assert import_time_digest(package) == before
