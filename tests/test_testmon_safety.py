@@ -30,14 +30,14 @@ MUTATIONS = [
         "weights.age * age_factor - weights.retry_penalty * retry_count",
         "weights.age * age_factor + weights.retry_penalty * retry_count",
     ),
-    Mutation("event-constant", "src/work_queue/events.py", 'TASK_COMPLETED = "task.completed"', 'TASK_COMPLETED = "done"'),
+    Mutation("event-constant", "src/work_queue/events.py", '_COMPLETED = "task.completed"', '_COMPLETED = "done"'),
     Mutation(
         "transition-rule",
         "src/work_queue/models.py",
         "return status in TICKET_TRANSITIONS[self.status]",
         "return status is not self.status",
     ),
-    Mutation("stale-boundary", "src/work_queue/agents.py", "Agent.last_heartbeat < deadline", "Agent.last_heartbeat <= deadline"),
+    Mutation("stale-boundary", "src/work_queue/agents.py", "last_heartbeat < deadline", "last_heartbeat <= deadline"),
     Mutation(
         "override-parsing",
         "src/work_queue/settings.py",

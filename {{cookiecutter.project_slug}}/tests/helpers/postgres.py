@@ -74,9 +74,7 @@ def build_template(url: URL) -> None:
 
 
 @contextmanager
-def temporary_database(
-    url: URL, template: URL, copy_lock: AbstractContextManager[object]
-) -> Iterator[Engine]:
+def temporary_database(url: URL, template: URL, copy_lock: AbstractContextManager[object]) -> Iterator[Engine]:
     """Copy ``template`` to the database named in ``url``, yield an engine on it, then drop the database.
 
     PostgreSQL refuses to copy a database that another copy is reading, so copies across xdist workers take

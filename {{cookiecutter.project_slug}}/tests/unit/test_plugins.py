@@ -10,6 +10,9 @@ import pytest
 from tests.plugins.testmon_inputs import import_time_digest, inputs_digest
 from tests.plugins.workers import workers_for
 
+# The inner runs have no configuration of their own: keep installed plugins' advice about it out of the output.
+INNER_RUN = ("-W", "ignore::pytest.PytestDeprecationWarning")
+
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
@@ -61,7 +64,7 @@ def test_workers_need_enough_measured_work_and_cores(seconds: float, cores: int,
 def test_n_auto_stays_serial_and_says_why_without_durations(pytester: pytest.Pytester) -> None:
     pytester.makepyfile("def test_one(): pass")
 
-    result = pytester.runpytest("-p", "tests.plugins.workers", "-n", "auto")
+    result = pytester.runpytest(*INNER_RUN, "-p", "tests.plugins.workers", "-n", "auto")
 
     result.stdout.fnmatch_lines(["xdist workers (-n auto): serial: no .test_durations yet*", "*1 passed*"])
 
@@ -70,7 +73,7 @@ def test_n_auto_stays_serial_for_a_small_measured_suite(pytester: pytest.Pyteste
     pytester.makepyfile("def test_one(): pass")
     pytester.path.joinpath(".test_durations").write_text(json.dumps({"test_one.py::test_one": 3.5}))
 
-    result = pytester.runpytest("-p", "tests.plugins.workers", "-n", "auto")
+    result = pytester.runpytest(*INNER_RUN, "-p", "tests.plugins.workers", "-n", "auto")
 
     result.stdout.fnmatch_lines(["xdist workers (-n auto): serial: 3.5 s measured, * cores", "*1 passed*"])
 
