@@ -7,7 +7,7 @@ DEMO_DIR := build/work_queue
 ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo test lint services clean
+.PHONY: help setup demo test bench lint services clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -29,9 +29,12 @@ test: setup ## The template's own suite: bakes projects and runs their suites
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests (exit 5); the template suite is never empty" >&2; fi; \
 	exit $$status
 
+bench: setup ## Measure the generated project (testmon, xdist, isolation, shards) into docs/benchmarks.md
+	$(UV) run python -m bench $(ARGS)
+
 lint: setup ## ruff on the template's own code (baked projects are linted by the tests)
-	$(UV) run ruff check tests
-	$(UV) run ruff format --check tests
+	$(UV) run ruff check tests bench
+	$(UV) run ruff format --check tests bench
 
 services: ## Install and start PostgreSQL and Redis on loopback (Debian, needs root or sudo)
 	bash .ci/services.sh

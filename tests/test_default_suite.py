@@ -63,6 +63,14 @@ def test_server_tiers_ran_for_real_or_said_how_to_get_a_server(full_run: SuiteRe
         assert "_URL_TEST" in reason, reason
 
 
+@pytest.mark.parametrize("order", ["-p no:randomly", "--randomly-seed=1", "--randomly-seed=2"])
+def test_the_suite_passes_in_parallel_in_any_order(installed_default_project: Path, order: str) -> None:
+    result = make(installed_default_project, "test-parallel", args=f"-n 2 -q {order}")
+
+    assert result.returncode == 0, result.stdout[-4000:]
+    assert re.search(r"\d{3} passed", result.stdout), result.stdout[-2000:]
+
+
 def test_make_help_lists_the_targets(installed_default_project: Path) -> None:
     output = run(["make", "help"], cwd=installed_default_project)
 

@@ -40,6 +40,8 @@ class QueueMachine(RuleBasedStateMachine):
             return
         self.queue.enqueue(self.ticket.id, "build", priority, timeout_seconds=timeout)
         self.enqueued += 1
+        # Ids are random; distinct creation times keep ties out of the claim order, so replays are identical.
+        self.clock.advance(0.001)
 
     @rule()
     def claim(self) -> None:

@@ -1,0 +1,97 @@
+"""(b) Serial against parallel: the CPU-bound performance tier at `-n 2`, the default suite at `-n auto` (which
+the suite's workers plugin turns into a count from measured durations), and a CPU-bound suite of 20 s."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from bench.common import Section, cores, pytest, run, side_by_side, timed
+
+QUIET = ("-q", "-p", "no:randomly", "--no-testmon")
+CPU_BOUND_TEST = """
+import pytest
+
+@pytest.mark.parametrize("n", range({count}))
+def test_burns_cpu(n):
+    total = 0
+    for i in range({loops}):
+        total += i * i % 7
+    assert total > 0
+"""
+
+
+def cpu_bound_suite(project: Path, seconds: float) -> Path:
+    """A suite of 40 tests, each busy on the CPU for about seconds/40, calibrated on this machine."""
+    folder = project / "tests" / "_cpu_bound"
+    folder.mkdir(exist_ok=True)
+    (folder / "__init__.py").touch()
+    probe = folder / "test_probe.py"
+    probe.write_text(CPU_BOUND_TEST.format(count=1, loops=2_000_000))
+    output = run(pytest(project, str(probe.relative_to(project)), *QUIET), project).stdout
+    per_loop = float(re.search(r"passed in ([0-9.]+)s", output)[1]) / 2_000_000  # pytest's own timing, no start-up
+    probe.unlink()
+    (folder / "test_cpu.py").write_text(CPU_BOUND_TEST.format(count=40, loops=int(seconds / 40 / per_loop)))
+    return folder
+
+
+def xdist_decision(project: Path, target: str) -> str:
+    """What `-n auto` chose, from the report header (which -q would hide)."""
+    header = run(pytest(project, target, "-n", "auto", "--co", "-p", "no:randomly", "--no-testmon"), project).stdout
+    return next((line.split(": ", 1)[1] for line in header.splitlines() if line.startswith("xdist workers")), "?")
+
+
+def compare(project: Path, target: str, parallel: tuple[str, ...], rounds: int) -> tuple[float, float]:
+    medians = side_by_side(
+        {
+            "serial": lambda: timed(pytest(project, target, *QUIET), project)[0],
+            "parallel": lambda: timed(pytest(project, target, *QUIET, *parallel), project)[0],
+        },
+        rounds,
+    )
+    return medians["serial"], medians["parallel"]
+
+
+def measure(project: Path, rounds: int) -> Section:
+    section = Section(
+        "Parallel runs: pytest-xdist",
+        f"Serial and parallel runs of the same tests alternate for {rounds} rounds on this {cores()}-core machine; "
+        "medians, and the speed-up is serial / parallel. `-n auto` is decided by `tests/plugins/workers.py` from "
+        "`.test_durations`, stored by a serial `--store-durations` run first. The CPU-bound suite is 40 tests "
+        "calibrated to about 20 s of work in total.",
+        header=("suite", "parallel", "serial s", "parallel s", "speed-up"),
+    )
+    run(pytest(project, "--no-testmon", "-p", "no:randomly", "--store-durations", "-q"), project)
+    measured = sum(json.loads((project / ".test_durations").read_text()).values())
+    decision = xdist_decision(project, "tests")
+
+    serial, parallel = compare(project, "tests/performance", ("-n", "2"), rounds)
+    section.rows.append(("performance tier", "-n 2", f"{serial:.2f}", f"{parallel:.2f}", f"{serial / parallel:.2f}"))
+    default_serial, default_auto = compare(project, "tests", ("-n", "auto", "--dist", "worksteal"), rounds)
+    section.rows.append(
+        (f"default suite ({measured:.1f} s measured)", "-n auto", f"{default_serial:.2f}", f"{default_auto:.2f}",
+         f"{default_serial / default_auto:.2f}")
+    )  # fmt: skip
+    section.check(default_serial / default_auto >= 0.95, "parallel is never slower than serial on the default project")
+
+    folder = cpu_bound_suite(project, seconds=20)
+    target = str(folder.relative_to(project))
+    run(pytest(project, target, "--store-durations", "--durations-path", ".cpu_durations", *QUIET), project)
+    cpu_seconds = sum(json.loads((project / ".cpu_durations").read_text()).values())
+    (project / ".test_durations").rename(project / ".test_durations.default")
+    (project / ".cpu_durations").rename(project / ".test_durations")
+    try:
+        cpu_serial, cpu_auto = compare(project, target, ("-n", "auto", "--dist", "worksteal"), rounds)
+        cpu_decision = xdist_decision(project, target)
+    finally:
+        (project / ".test_durations").rename(project / ".cpu_durations")
+        (project / ".test_durations.default").rename(project / ".test_durations")
+    section.rows.append(
+        (f"CPU-bound ({cpu_seconds:.1f} s measured)", "-n auto", f"{cpu_serial:.2f}", f"{cpu_auto:.2f}",
+         f"{cpu_serial / cpu_auto:.2f}")
+    )  # fmt: skip
+    section.check(cpu_serial / cpu_auto >= 1.6, "at least 1.6x faster on a CPU-bound suite of 20 s or more")
+    section.rows.append(("`-n auto` decided, default suite", decision, "", "", ""))
+    section.rows.append(("`-n auto` decided, CPU-bound suite", cpu_decision, "", "", ""))
+    return section
