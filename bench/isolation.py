@@ -11,7 +11,7 @@ PROBE = """
 import json, os, sys, time
 from sqlalchemy import make_url
 from work_queue.database import DatabaseService, make_engine
-from work_queue.models import Base, Ticket
+from work_queue.models import Base
 
 url = sys.argv[1]
 rounds = int(sys.argv[2])
@@ -26,16 +26,16 @@ engine = make_engine(url)
 Base.metadata.drop_all(engine)
 Base.metadata.create_all(engine)
 
-def rolled_back():
+def rolled_back():  # what tests/fixtures/database.py does around each test
     with engine.connect() as connection:
         transaction = connection.begin()
-        DatabaseService(connection).add(Ticket(title="t"))
+        DatabaseService(connection)
         transaction.rollback()
 
-def create_drop():
-    Base.metadata.create_all(engine)
-    DatabaseService(engine).add(Ticket(title="t"))
+def create_drop():  # dropping first leaves the tables in place for the other contender
     Base.metadata.drop_all(engine)
+    Base.metadata.create_all(engine)
+    DatabaseService(engine)
 
 seconds = {"rolled back": [], "create/drop": []}
 for _ in range(rounds):
@@ -55,9 +55,9 @@ print(json.dumps({name: sorted(values)[len(values) // 2] for name, values in sec
 def measure(project: Path, database_url: str, rounds: int) -> Section:
     section = Section(
         "Test isolation: rolled-back transaction against create/drop",
-        f"One process, {rounds} rounds alternating the two ways of giving a test empty tables, each inserting one "
-        f"ticket: a transaction rolled back (what the integration tier does), or `create_all` + `drop_all` around "
-        f"the test. Medians per test, on `{database_url.split('@')[-1]}`.",
+        f"One process, {rounds} rounds alternating the two ways of giving each test empty tables, timed without "
+        f"the test itself: a connection whose transaction is rolled back (what the integration tier does), or "
+        f"`drop_all` + `create_all` of the schema. Medians per test, on `{database_url.split('@')[-1]}`.",
         header=("isolation", "per test (ms)", "ratio"),
     )
     python = str(project / ".venv" / "bin" / "python")

@@ -10,15 +10,17 @@ import hashlib
 import os
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
+from typing import TYPE_CHECKING
 
-import psycopg
-from pytest_postgresql.janitor import DatabaseJanitor
 from sqlalchemy import URL, Engine, make_url
 
 from {{ cookiecutter.package_name }}.database import make_engine
 from {{ cookiecutter.package_name }}.models import Base
 
 DEFAULT_DATABASE_URL = "postgresql+psycopg://postgres:postgres@127.0.0.1:5432/{{ cookiecutter.package_name }}_test"
+if TYPE_CHECKING:
+    from pytest_postgresql.janitor import DatabaseJanitor
+
 HINT = "run `docker compose up -d postgres`, or set DATABASE_URL_TEST (see .env.test.example)"
 
 
@@ -39,6 +41,8 @@ def with_suffix(url: URL, suffix: str) -> URL:
 
 def check_server(url: URL) -> None:
     """Raise psycopg.OperationalError when the server at ``url`` cannot be reached within a few seconds."""
+    import psycopg
+
     psycopg.connect(
         host=url.host,
         port=url.port or 5432,
@@ -50,6 +54,8 @@ def check_server(url: URL) -> None:
 
 
 def janitor(url: URL, template: URL | None = None) -> DatabaseJanitor:
+    from pytest_postgresql.janitor import DatabaseJanitor  # imported when first needed: it is slow to import
+
     return DatabaseJanitor(
         user=url.username or "postgres",
         password=url.password,

@@ -34,9 +34,8 @@ def project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytes
 
 
 def run_with_testmon(project: pytest.Pytester) -> pytest.RunResult:
-    return project.runpytest_subprocess(
-        "-p", "tests.plugins.testmon_inputs", "--testmon", "-p", "no:randomly", "-W", "ignore::pytest.PytestDeprecationWarning"
-    )
+    quiet = ("-p", "no:randomly", "-W", "ignore::pytest.PytestDeprecationWarning")
+    return project.runpytest_subprocess("-p", "tests.plugins.testmon_inputs", "--testmon", *quiet)
 
 
 def test_an_unchanged_project_runs_nothing_the_second_time(project: pytest.Pytester) -> None:
