@@ -44,12 +44,8 @@ def baked_project(folder: Path, **answers: str) -> Path:
     return project
 
 
-def env(**extra: str) -> dict[str, str]:
-    return clean_environment(**extra)
-
-
 def run(command: Sequence[str], cwd: Path, check: bool = True, **extra_env: str) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(list(command), cwd=cwd, env=env(**extra_env), capture_output=True, text=True)
+    result = subprocess.run(list(command), cwd=cwd, env=clean_environment(**extra_env), capture_output=True, text=True)
     if check and result.returncode not in (0, 5):
         raise RuntimeError(f"{' '.join(command)} exited {result.returncode}:\n{result.stdout[-3000:]}{result.stderr}")
     return result

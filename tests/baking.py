@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -87,19 +88,35 @@ def clean_environment(**extra: str) -> dict[str, str]:
     with every Python this machine has within reach of uv (pyenv's shims answer only for selected versions)."""
     env = {key: value for key, value in os.environ.items() if key not in ("VIRTUAL_ENV", "PYTHONPATH")}
     env.update(UV_PYTHON_DOWNLOADS="never", UV_NO_PROGRESS="1", **extra)
-    if shutil.which("pyenv") and "PYENV_VERSION" not in env:
-        current = subprocess.run(["pyenv", "version-name"], capture_output=True, text=True).stdout.strip()
-        installed = subprocess.run(["pyenv", "versions", "--bare"], capture_output=True, text=True).stdout.split()
-        supported = [version for version in installed if re.match(r"3\.(1[0-9])\.", version)]
-        env["PYENV_VERSION"] = ":".join(dict.fromkeys([current, *supported]))  # the selected one stays first
+    if "PYENV_VERSION" not in env and (versions := pyenv_versions()):
+        env["PYENV_VERSION"] = versions
     return env
 
 
-def run(command: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: float = 900) -> str:
+@functools.cache
+def pyenv_versions() -> str:
+    """pyenv's selected Python first, then every installed 3.10+; empty without pyenv. Asked once per session."""
+    if not shutil.which("pyenv"):
+        return ""
+    current = subprocess.run(["pyenv", "version-name"], capture_output=True, text=True).stdout.strip()
+    installed = subprocess.run(["pyenv", "versions", "--bare"], capture_output=True, text=True).stdout.split()
+    supported = [version for version in installed if re.match(r"3\.(1[0-9])\.", version)]
+    return ":".join(dict.fromkeys([current, *supported]))
+
+
+def execute(command: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run ``command`` in ``cwd`` outside this template's environment; capture its output, whatever its status."""
+    return subprocess.run(command, cwd=cwd, env=clean_environment(**env), capture_output=True, text=True, timeout=900)
+
+
+def make(project: Path, *targets: str, args: str = "", **env: str) -> subprocess.CompletedProcess[str]:
+    """Run the project's own Makefile targets with this template's uv."""
+    return execute(["make", *targets, f"UV={UV}", f"ARGS={args}"], project, **env)
+
+
+def run(command: list[str], cwd: Path) -> str:
     """Run ``command``; return its output, or fail with the output when it exits non-zero."""
-    result = subprocess.run(
-        command, cwd=cwd, env=env or clean_environment(), capture_output=True, text=True, timeout=timeout
-    )
+    result = execute(command, cwd)
     output = result.stdout + result.stderr
     assert result.returncode == 0, f"{' '.join(command)} exited {result.returncode} in {cwd}:\n{output[-8000:]}"
     return output

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.baking import UV, bake, clean_environment, run
+from tests.baking import UV, bake, run
 
 
 @pytest.fixture(scope="session")
@@ -18,5 +18,5 @@ def default_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def installed_default_project(default_project: Path) -> Path:
     """The default project with its own virtual environment, made by its own `make setup`."""
-    run(["make", "setup", f"UV={UV}"], cwd=default_project, env=clean_environment())
+    run(["make", "setup", f"UV={UV}"], cwd=default_project)
     return default_project

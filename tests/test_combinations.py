@@ -17,8 +17,9 @@ from tests.baking import (
     UV,
     SuiteReport,
     bake,
-    clean_environment,
+    execute,
     leftover_template_syntax,
+    make,
     parse_structured,
     project_files,
     run,
@@ -61,7 +62,8 @@ UNTRACED_FILES = {".cookiecutter.json"}  # the recorded answers name every featu
 
 
 @pytest.fixture(scope="module")
-def baked(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def baked() -> dict[str, Path]:
+    """Projects baked so far in this module, by combination id: each is baked once."""
     return {}
 
 
@@ -114,8 +116,7 @@ def test_a_feature_turned_off_leaves_no_trace(combination: Combination, baked, t
 
 
 def python_available(minimum: str) -> bool:
-    found = subprocess.run([str(UV), "python", "find", f">={minimum}"], env=clean_environment(), capture_output=True)
-    return found.returncode == 0
+    return execute([str(UV), "python", "find", f">={minimum}"], Path.cwd()).returncode == 0
 
 
 @pytest.mark.parametrize("combination", [c for c in SUPPORTED if c.id != "defaults"], ids=str)
@@ -128,14 +129,7 @@ def test_the_project_suite_passes(combination: Combination, baked, tmp_path_fact
     junit = project / "junit.xml"
 
     run(["make", "setup", f"UV={UV}"], cwd=project)
-    result = subprocess.run(
-        ["make", "test-all", f"UV={UV}", f"ARGS=-q --junitxml={junit}"],
-        cwd=project,
-        env=clean_environment(),
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
+    result = make(project, "test-all", args=f"-q --junitxml={junit}")
     report = SuiteReport.from_junit(junit, exit_code=result.returncode)
 
     assert report.failures == [], result.stdout[-3000:]

@@ -8,23 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.baking import SERVER_TIERS, SERVERS_REQUIRED, TIERS, UV, SuiteReport, clean_environment, run
+from tests.baking import SERVER_TIERS, SERVERS_REQUIRED, TIERS, SuiteReport, make, run
 
 CLOSED_PORTS = {
     "DATABASE_URL_TEST": "postgresql+psycopg://postgres:x@127.0.0.1:9/none",
     "REDIS_URL_TEST": "redis://127.0.0.1:9/0",
 }
-
-
-def make(project: Path, *targets: str, args: str = "", **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["make", *targets, f"UV={UV}", f"ARGS={args}"],
-        cwd=project,
-        env=clean_environment(**env),
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.baking import UV, SuiteReport, clean_environment
+from tests.baking import UV, SuiteReport, execute
 
 
 @dataclass(frozen=True)
@@ -50,14 +50,7 @@ QUIET = ["-q", "-p", "no:randomly"]
 
 
 def pytest_in(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(UV), "run", "--frozen", "pytest", *args],
-        cwd=project,
-        env=clean_environment(),
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
+    return execute([str(UV), "run", "--frozen", "pytest", *args], project)
 
 
 @pytest.fixture(scope="module")
