@@ -37,7 +37,8 @@ def main() -> None:
             "",
             f"Latest run: {when}, on {machine}. Reproduce with `make bench` (PostgreSQL and Redis running, as "
             "`make services` starts them). Every comparison is measured side by side in one run; compare ratios, "
-            "not seconds, between runs.",
+            "not seconds, between runs. Commands run as on a developer's machine: PYTHONDONTWRITEBYTECODE, which this "
+            "machine sets, is unset (with it every pytest start recompiles its imports: 2.9 s instead of 0.9 s).",
             "",
             *(section.markdown() for section in sections),
         ]

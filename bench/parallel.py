@@ -59,7 +59,7 @@ def compare(project: Path, target: str, parallel: tuple[str, ...], rounds: int) 
 
 
 def cpu_bound_comparison(project: Path, section: Section, work: float, rounds: int) -> str:
-    folder = cpu_bound_suite(project, seconds=work * 1.25)  # a margin: the calibration is approximate
+    folder = cpu_bound_suite(project, seconds=work * 1.1)  # a margin: the calibration is approximate
     target = str(folder.relative_to(project))
     run(pytest(project, target, "--store-durations", "--durations-path", ".cpu_durations", *QUIET), project)
     cpu_seconds = sum(json.loads((project / ".cpu_durations").read_text()).values())

@@ -85,8 +85,13 @@ def as_python_before_rendering(source: str) -> str:
 
 def clean_environment(**extra: str) -> dict[str, str]:
     """The environment for a baked project's commands: not inside this template's virtual environment, and
-    with every Python this machine has within reach of uv (pyenv's shims answer only for selected versions)."""
-    env = {key: value for key, value in os.environ.items() if key not in ("VIRTUAL_ENV", "PYTHONPATH")}
+    with every Python this machine has within reach of uv (pyenv's shims answer only for selected versions).
+
+    PYTHONDONTWRITEBYTECODE goes too, as on a developer's machine: with it, every pytest start compiles each
+    imported module from source and rewrites the asserts of every plugin package again (hypothesis, Faker...),
+    which tripled the start-up of a baked project here (0.9 s -> 2.9 s)."""
+    dropped = ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE")
+    env = {key: value for key, value in os.environ.items() if key not in dropped}
     env.update(UV_PYTHON_DOWNLOADS="never", UV_NO_PROGRESS="1", **extra)
     if "PYENV_VERSION" not in env and (versions := pyenv_versions()):
         env["PYENV_VERSION"] = versions
