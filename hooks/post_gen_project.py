@@ -32,7 +32,9 @@ BLOCK_END = re.compile(r"^\s*(?:#|<!--)\s*\[end (\w+)\]\s*(?:-->)?\s*$")
 LINE_MARKER = re.compile(r"\s*(?:#|<!--)\s*\[if (\w+)\]\s*(?:-->)?\s*$")
 # Written so that Jinja, which renders this hook, does not read the pattern as its own syntax.
 LEFTOVER_SYNTAX = re.compile(r"\{\{-?\s*cookiecutter\.|\{[%]|[%]\}|\[if \w+\]|\[end \w+\]")
-REQUIRED_FILES = ["pyproject.toml", "Makefile", "README.md", "config/test.yaml", "tests/conftest.py"]
+REQUIRED_FILES = [
+    "pyproject.toml", "Makefile", "README.md", ".pre-commit-config.yaml", "config/test.yaml", "tests/conftest.py",
+]  # fmt: skip
 
 
 class GenerationError(Exception):

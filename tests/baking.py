@@ -37,6 +37,33 @@ JINJA_EXPRESSION = re.compile(r"\{\{.*?\}\}", re.DOTALL)
 SKIPPED_DIRS = {".venv", ".git", "__pycache__", ".pytest_cache", ".ruff_cache", ".hypothesis"}
 
 
+@dataclass(frozen=True)
+class Combination:
+    id: str
+    answers: dict[str, str] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.id
+
+
+# Each value of each question at least once, and the pairs that interact: the database with async (e2e and
+# integration tests of the async worker run on the tier's database), Redis with async (handlers and events),
+# and the server-free project (neither PostgreSQL nor Redis).
+SUPPORTED = [
+    Combination("defaults"),
+    Combination("sqlite", {"database": "sqlite"}),
+    Combination("no-redis", {"redis_event_bus": "no"}),
+    Combination("no-async", {"async_support": "no"}),
+    Combination("no-ci", {"ci": "none"}),
+    Combination("sqlite-no-async", {"database": "sqlite", "async_support": "no"}),
+    Combination("no-redis-no-async", {"redis_event_bus": "no", "async_support": "no"}),
+    Combination("no-servers", {"database": "sqlite", "redis_event_bus": "no", "python_version": "3.11"}),
+    Combination("py312", {"python_version": "3.12", "redis_event_bus": "no"}),
+    Combination("py313-minimal", {"python_version": "3.13", "database": "sqlite", "redis_event_bus": "no",
+                                  "async_support": "no", "ci": "none"}),
+]  # fmt: skip
+
+
 def bake(output_dir: Path, **answers: str) -> Path:
     """Bake the template with the default answers, overridden by ``answers``; return the project directory."""
     return Path(cookiecutter(str(TEMPLATE_DIR), no_input=True, output_dir=str(output_dir), extra_context=answers))
@@ -143,6 +170,7 @@ class SuiteReport:
     exit_code: int | None = None
     outcomes: dict[str, Counter[str]] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
+    passed: set[str] = field(default_factory=set)
     skip_reasons: dict[str, set[str]] = field(default_factory=dict)
 
     @classmethod
@@ -158,6 +186,8 @@ class SuiteReport:
             report.outcomes.setdefault(tier, Counter())[outcome] += 1
             if outcome in ("failure", "error"):
                 report.failures.append(f"{node_id(case)}: {reason[:300]}")
+            if outcome == "passed":
+                report.passed.add(node_id(case))
             if outcome == "skipped":
                 report.skip_reasons.setdefault(tier, set()).add(reason)
         return report

@@ -20,6 +20,10 @@ REQUIRED_FILES = [
     ".gitignore",
     ".env.test.example",
     ".cookiecutter.json",
+    ".python-version",
+    ".pre-commit-config.yaml",
+    ".github/workflows/tests.yml",
+    ".github/dependabot.yml",
     "compose.yaml",
     "config/test.yaml",
     "config/development.yaml",
@@ -69,9 +73,10 @@ def test_every_python_file_compiles(default_project: Path) -> None:
 
 
 def test_every_toml_yaml_and_json_file_parses(default_project: Path) -> None:
-    structured = [path for path in project_files(default_project) if path.suffix in (".toml", ".yaml", ".json")]
+    suffixes = {".toml", ".yaml", ".yml", ".json"}
+    structured = [path for path in project_files(default_project) if path.suffix in suffixes]
 
-    assert {path.suffix for path in structured} == {".toml", ".yaml", ".json"}
+    assert {path.suffix for path in structured} == suffixes
     for path in structured:
         parse_structured(path)
 
