@@ -29,6 +29,7 @@ pytest_plugins = [
     "tests.fixtures.redis",  # [if redis]
     "tests.fixtures.domain",
     "tests.fixtures.mocks",
+    "tests.plugins.analytics",
     "tests.plugins.testmon_inputs",
     "tests.plugins.workers",
 ]

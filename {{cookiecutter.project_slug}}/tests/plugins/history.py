@@ -1,0 +1,178 @@
+"""The test history: every run of the suite in one SQLite file, and what can be read from it.
+
+``runs`` holds a row per run (when, which commit, which code), ``results`` a row per test per run (outcome,
+setup/call/teardown seconds, tier, xdist worker), and ``baselines`` the recent passing durations of each test,
+kept up to date at the end of each run so that reading every baseline costs one small query.
+Used by the analytics plugin (``tests/plugins/analytics.py``) and the report (``tests/plugins/report.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    started REAL NOT NULL,
+    commit_sha TEXT,
+    code_version TEXT NOT NULL,
+    tests INTEGER NOT NULL,
+    failed INTEGER NOT NULL,
+    seconds REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS runs_by_code ON runs (code_version);
+CREATE TABLE IF NOT EXISTS results (
+    run_id INTEGER NOT NULL REFERENCES runs (id),
+    nodeid TEXT NOT NULL,
+    tier TEXT NOT NULL,
+    worker TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    setup REAL NOT NULL,
+    call REAL NOT NULL,
+    teardown REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS results_by_run ON results (run_id);
+CREATE TABLE IF NOT EXISTS baselines (
+    nodeid TEXT PRIMARY KEY,
+    recent TEXT NOT NULL,  -- JSON list of the latest passing durations, newest last
+    median REAL NOT NULL,
+    runs INTEGER NOT NULL
+);
+"""
+
+FAST_BELOW = 0.1  # seconds: a baseline below this is `fast`
+SLOW_ABOVE = 1.0  # seconds: a baseline above this is `slow`; in between, `medium`
+
+
+@dataclass
+class Measurement:
+    """One test in one run; a phase that did not run (setup failed, say) counts 0 seconds."""
+
+    nodeid: str
+    tier: str
+    worker: str
+    outcome: str = "passed"  # passed, failed (in the test), error (in setup or teardown), skipped
+    setup: float = 0.0
+    call: float = 0.0
+    teardown: float = 0.0
+
+    @property
+    def seconds(self) -> float:
+        return self.setup + self.call + self.teardown
+
+
+@dataclass(frozen=True)
+class Run:
+    started: float
+    commit_sha: str | None
+    code_version: str
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Baseline:
+    median: float
+    runs: int  # how many passing runs the median is taken over
+
+
+@dataclass(frozen=True)
+class Regression:
+    nodeid: str
+    seconds: float
+    baseline: Baseline
+
+    @property
+    def factor(self) -> float:
+        return self.seconds / self.baseline.median if self.baseline.median else float("inf")
+
+
+def speed_of(baseline: float) -> str:
+    if baseline < FAST_BELOW:
+        return "fast"
+    return "medium" if baseline <= SLOW_ABOVE else "slow"
+
+
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def regressions(
+    measurements: Iterable[Measurement], baselines: dict[str, Baseline], factor: float, floor: float, min_runs: int
+) -> list[Regression]:
+    """Passing tests slower than their baseline by ``factor`` AND by at least ``floor`` seconds, over a baseline of
+    at least ``min_runs`` runs: a 2 ms test taking 5 ms is noise, not a regression. Slowest first."""
+    found = []
+    for measurement in measurements:
+        baseline = baselines.get(measurement.nodeid)
+        if measurement.outcome != "passed" or baseline is None or baseline.runs < min_runs:
+            continue
+        seconds = measurement.seconds
+        if seconds > baseline.median * factor and seconds - baseline.median >= floor:
+            found.append(Regression(measurement.nodeid, seconds, baseline))
+    return sorted(found, key=lambda regression: regression.factor, reverse=True)
+
+
+class History:
+    """The history file. Opened per use: nothing stays open between the start and the end of a run."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @contextmanager
+    def connect(self) -> Iterator[sqlite3.Connection]:
+        with closing(sqlite3.connect(self.path)) as connection:
+            connection.executescript(SCHEMA)
+            with connection:  # one transaction: commit on success, roll back on error
+                yield connection
+
+    def baselines(self) -> dict[str, Baseline]:
+        if not self.path.exists():
+            return {}
+        with self.connect() as db:
+            rows = db.execute("SELECT nodeid, median, runs FROM baselines").fetchall()
+        return {nodeid: Baseline(value, runs) for nodeid, value, runs in rows}
+
+    def record(self, run: Run, measurements: list[Measurement], keep: int) -> int:
+        """Write a run, its results and the updated baselines (the last ``keep`` passing durations) at once."""
+        failed = sum(m.outcome in ("failed", "error") for m in measurements)
+        with self.connect() as db:
+            run_id = db.execute(
+                "INSERT INTO runs (started, commit_sha, code_version, tests, failed, seconds) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (run.started, run.commit_sha, run.code_version, len(measurements), failed, run.seconds),
+            ).lastrowid
+            db.executemany(
+                "INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(run_id, m.nodeid, m.tier, m.worker, m.outcome, m.setup, m.call, m.teardown) for m in measurements],
+            )
+            passed = {m.nodeid: m.seconds for m in measurements if m.outcome == "passed"}
+            recent = dict(db.execute("SELECT nodeid, recent FROM baselines").fetchall()) if passed else {}
+            updated = []
+            for nodeid, seconds in passed.items():
+                durations = [*json.loads(recent.get(nodeid, "[]")), seconds][-keep:]
+                updated.append((nodeid, json.dumps(durations), median(durations), len(durations)))
+            db.executemany("INSERT OR REPLACE INTO baselines VALUES (?, ?, ?, ?)", updated)
+        assert run_id is not None
+        return run_id
+
+    def flaky(self, code_version: str | None = None) -> dict[str, str]:
+        """Tests that both passed and failed on the same code: nodeid -> that code version (the latest one)."""
+        if not self.path.exists():
+            return {}
+        where = "WHERE runs.code_version = ?" if code_version else ""
+        with self.connect() as db:
+            rows = db.execute(
+                f"""SELECT nodeid, runs.code_version FROM results JOIN runs ON runs.id = results.run_id {where}
+                    GROUP BY nodeid, runs.code_version
+                    HAVING SUM(outcome = 'passed') > 0 AND SUM(outcome IN ('failed', 'error')) > 0
+                    ORDER BY MAX(runs.id)""",
+                (code_version,) if code_version else (),
+            ).fetchall()
+        return dict(rows)
