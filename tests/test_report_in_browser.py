@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.baking import make
+from tests.baking import execute, make
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # A closed network refuses Chromium's background connections; without these flags it tries many at every start.
@@ -20,7 +20,16 @@ QUIET_CHROMIUM = ["--no-sandbox", "--disable-gpu", "--disable-background-network
 @pytest.fixture(scope="module")
 def report_page(installed_default_project: Path) -> Path:
     project = installed_default_project
-    for _ in range(2):  # two runs recorded in the project's history
+    seeded = project / "tests" / "unit" / "test_seeded_flaky.py"  # fails once, then passes: a flaky test to show
+    seeded.write_text('import os\n\n\ndef test_fails_when_told():\n    assert os.environ.get("FAIL_NOW") != "1"\n')
+    try:
+        for outcome, env in ((1, {"FAIL_NOW": "1"}), (0, {})):
+            python = str(project / ".venv" / "bin" / "python")
+            result = execute([python, "-m", "pytest", "-q", str(seeded)], project, **env)
+            assert result.returncode == outcome, result.stdout[-3000:]
+    finally:
+        seeded.unlink()
+    for _ in range(2):  # two runs of the unit tier recorded in the project's history
         result = make(project, "test-unit", args="-q")
         assert result.returncode == 0, result.stdout[-3000:]
     result = make(project, "test-report")
@@ -76,8 +85,18 @@ def test_every_chart_is_drawn_with_data(page) -> None:
     assert unit_points.count() >= 2  # one per recorded run of the unit tier
 
 
+def test_every_table_header_sorts_without_an_error(page) -> None:
+    assert "tests/unit/test_seeded_flaky.py::test_fails_when_told" in page.locator("table.sortable").first.inner_text()
+    headers = page.locator("table.sortable th")
+    assert headers.count() >= 4
+    for index in range(headers.count()):
+        headers.nth(index).click()
+
+    assert page.errors == []
+
+
 def test_a_table_sorts_by_a_column_when_its_header_is_clicked(page) -> None:
-    table = page.locator("table.sortable").last
+    table = page.locator("section", has=page.locator("h2", has_text="Slowest tests")).locator("table.sortable")
     column = [th.strip() for th in table.locator("th").all_inner_texts()].index("baseline (s)")
 
     def baselines() -> list[float]:
@@ -91,3 +110,4 @@ def test_a_table_sorts_by_a_column_when_its_header_is_clicked(page) -> None:
     assert len(descending) >= 2
     assert descending == sorted(descending, reverse=True)
     assert ascending == sorted(ascending)
+    assert page.errors == []

@@ -180,8 +180,9 @@ section { margin-top: 2rem; } .none { color: #6b7280; }
 """
 
 SCRIPT = """
-document.querySelectorAll("table.sortable th").forEach((header, column) => {
+document.querySelectorAll("table.sortable th").forEach((header) => {
   header.addEventListener("click", () => {
+    const column = header.cellIndex;
     const body = header.closest("table").tBodies[0];
     const value = (row) => row.cells[column].textContent;
     const number = (text) => (text.trim() === "" || isNaN(text) ? null : Number(text));
