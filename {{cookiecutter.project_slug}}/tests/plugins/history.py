@@ -37,6 +37,7 @@ CREATE TABLE IF NOT EXISTS results (
     teardown REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS results_by_run ON results (run_id);
+CREATE INDEX IF NOT EXISTS results_by_outcome ON results (outcome);  -- failures are few: flaky tests start there
 CREATE TABLE IF NOT EXISTS baselines (
     nodeid TEXT PRIMARY KEY,
     recent TEXT NOT NULL,  -- JSON list of the latest passing durations, newest last
@@ -166,12 +167,17 @@ class History:
         """Tests that both passed and failed on the same code: nodeid -> that code version (the latest one)."""
         if not self.path.exists():
             return {}
-        where = "WHERE runs.code_version = ?" if code_version else ""
+        same_code = "AND runs.code_version = ?" if code_version else ""
         with self.connect() as db:
             rows = db.execute(
-                f"""SELECT nodeid, runs.code_version FROM results JOIN runs ON runs.id = results.run_id {where}
-                    GROUP BY nodeid, runs.code_version
-                    HAVING SUM(outcome = 'passed') > 0 AND SUM(outcome IN ('failed', 'error')) > 0
+                f"""SELECT failed.nodeid, runs.code_version
+                    FROM results AS failed JOIN runs ON runs.id = failed.run_id
+                    WHERE failed.outcome IN ('failed', 'error') {same_code}
+                    GROUP BY failed.nodeid, runs.code_version
+                    HAVING EXISTS (
+                        SELECT 1 FROM results AS passed JOIN runs AS passing ON passing.id = passed.run_id
+                        WHERE passed.nodeid = failed.nodeid AND passed.outcome = 'passed'
+                        AND passing.code_version = runs.code_version)
                     ORDER BY MAX(runs.id)""",
                 (code_version,) if code_version else (),
             ).fetchall()
