@@ -122,7 +122,6 @@ class Analytics:
         commit, version = code_version(self.config.rootpath)
         run = Run(self.started, commit, version, time.time() - self.started)
         measured = list(self.measurements.values())
-        run_id = self.history.record(run, measured, keep=int(ini("analytics_baseline_runs")))
         slower = regressions(
             measured,
             baselines,
@@ -130,6 +129,7 @@ class Analytics:
             floor=float(ini("analytics_regression_floor")),
             min_runs=int(ini("analytics_min_runs")),
         )
+        run_id = self.history.record(run, measured, keep=int(ini("analytics_baseline_runs")), slower=slower)
         flaky = {nodeid: v for nodeid, v in self.history.flaky(version).items() if nodeid in self.measurements}
         self.summary = [f"run {run_id} recorded in {self.history.path.name}: {len(measured)} tests"]
         self.summary += [

@@ -38,6 +38,12 @@ CREATE TABLE IF NOT EXISTS results (
 );
 CREATE INDEX IF NOT EXISTS results_by_run ON results (run_id);
 CREATE INDEX IF NOT EXISTS results_by_outcome ON results (outcome);  -- failures are few: flaky tests start there
+CREATE TABLE IF NOT EXISTS regressions (  -- as the plugin found them at the end of each run
+    run_id INTEGER NOT NULL REFERENCES runs (id),
+    nodeid TEXT NOT NULL,
+    seconds REAL NOT NULL,
+    baseline REAL NOT NULL
+);
 CREATE TABLE IF NOT EXISTS baselines (
     nodeid TEXT PRIMARY KEY,
     recent TEXT NOT NULL,  -- JSON list of the latest passing durations, newest last
@@ -140,8 +146,9 @@ class History:
             rows = db.execute("SELECT nodeid, median, runs FROM baselines").fetchall()
         return {nodeid: Baseline(value, runs) for nodeid, value, runs in rows}
 
-    def record(self, run: Run, measurements: list[Measurement], keep: int) -> int:
-        """Write a run, its results and the updated baselines (the last ``keep`` passing durations) at once."""
+    def record(self, run: Run, measurements: list[Measurement], keep: int, slower: Iterable[Regression] = ()) -> int:
+        """Write a run, its results, its regressions and the updated baselines (the last ``keep`` passing
+        durations) at once."""
         failed = sum(m.outcome in ("failed", "error") for m in measurements)
         with self.connect() as db:
             run_id = db.execute(
@@ -152,6 +159,10 @@ class History:
             db.executemany(
                 "INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [(run_id, m.nodeid, m.tier, m.worker, m.outcome, m.setup, m.call, m.teardown) for m in measurements],
+            )
+            db.executemany(
+                "INSERT INTO regressions VALUES (?, ?, ?, ?)",
+                [(run_id, r.nodeid, r.seconds, r.baseline.median) for r in slower],
             )
             passed = {m.nodeid: m.seconds for m in measurements if m.outcome == "passed"}
             recent = dict(db.execute("SELECT nodeid, recent FROM baselines").fetchall()) if passed else {}

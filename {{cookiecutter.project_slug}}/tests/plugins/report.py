@@ -4,7 +4,7 @@
 
 The page is one self-contained file (inline CSS, SVG charts drawn here, a few lines of script to sort the tables;
 nothing fetched from the network): duration per tier over runs, pass rate over runs, the slowest tests, the
-latest run's regressions and every flaky test.
+latest run's regressions (as the plugin found them) and every flaky test.
 """
 
 from __future__ import annotations
@@ -16,14 +16,14 @@ from collections import defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
 
-from tests.plugins.history import Baseline, History, Measurement, median, regressions, speed_of
+from tests.plugins.history import History, speed_of
 
 RUNS_SHOWN = 50
 SLOWEST_SHOWN = 15
 COLOURS = ["#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#ca8a04", "#db2777"]
 
 
-def collect(history: History, baseline_runs: int = 5, factor: float = 2.0, floor: float = 0.1) -> dict:
+def collect(history: History) -> dict:
     """Everything the page shows, as plain data (this is also the JSON output)."""
     with history.connect() as db:
         runs = db.execute(
@@ -34,8 +34,9 @@ def collect(history: History, baseline_runs: int = 5, factor: float = 2.0, floor
             "SELECT run_id, tier, SUM(setup + call + teardown) FROM results WHERE run_id >= ? GROUP BY run_id, tier",
             (first,),
         ).fetchall()
-        passing = db.execute(
-            "SELECT run_id, nodeid, setup + call + teardown FROM results WHERE outcome = 'passed' ORDER BY run_id"
+        slower = db.execute(
+            "SELECT nodeid, seconds, baseline FROM regressions WHERE run_id = ? ORDER BY seconds / baseline DESC",
+            (runs[-1][0] if runs else None,),
         ).fetchall()
         baselines = db.execute("SELECT nodeid, median, runs FROM baselines ORDER BY median DESC").fetchall()
     run_ids = [run[0] for run in runs]
@@ -61,27 +62,17 @@ def collect(history: History, baseline_runs: int = 5, factor: float = 2.0, floor
             {"nodeid": nodeid, "baseline": round(value, 4), "runs": count, "speed": speed_of(value)}
             for nodeid, value, count in baselines[:SLOWEST_SHOWN]
         ],
-        "regressions": latest_regressions(passing, run_ids[-1] if runs else None, baseline_runs, factor, floor),
+        "regressions": [
+            {
+                "nodeid": nodeid,
+                "seconds": round(seconds, 4),
+                "baseline": round(baseline, 4),
+                "factor": round(seconds / baseline, 2) if baseline else None,
+            }
+            for nodeid, seconds, baseline in slower
+        ],
         "flaky": [{"nodeid": nodeid, "code": code} for nodeid, code in history.flaky().items()],
     }
-
-
-def latest_regressions(passing: list[tuple[int, str, float]], latest: int | None, keep: int, factor, floor) -> list:
-    """The latest run against baselines from the runs before it, with the rules the plugin uses."""
-    before: dict[str, list[float]] = defaultdict(list)
-    latest_seconds: dict[str, float] = {}
-    for run_id, nodeid, seconds in passing:
-        if run_id == latest:
-            latest_seconds[nodeid] = seconds
-        else:
-            before[nodeid].append(seconds)
-    baselines = {nodeid: Baseline(median(values[-keep:]), len(values[-keep:])) for nodeid, values in before.items()}
-    measured = [Measurement(nodeid, "", "", call=seconds) for nodeid, seconds in latest_seconds.items()]
-    return [
-        {"nodeid": r.nodeid, "seconds": round(r.seconds, 4), "baseline": round(r.baseline.median, 4),
-         "factor": round(r.factor, 2)}
-        for r in regressions(measured, baselines, factor, floor, min_runs=min(3, keep))
-    ]  # fmt: skip
 
 
 def line_chart(

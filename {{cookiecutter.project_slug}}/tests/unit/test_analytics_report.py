@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.plugins.history import History, Measurement, Run
+from tests.plugins.history import History, Measurement, Run, regressions
 from tests.plugins.report import collect, main
 
 
@@ -23,15 +23,14 @@ def history(tmp_path: Path) -> History:
     for number in range(5):
         slow = 0.9 if number == 4 else 0.2
         flaky = "failed" if number == 2 else "passed"
-        history.record(
-            Run(started=1_700_000_000 + number * 60, commit_sha="abc", code_version="same", seconds=1.0),
-            [
-                measurement("tests/unit/test_a.py::test_slowed", slow),
-                measurement("tests/unit/test_a.py::test_quick", 0.01),
-                measurement("tests/integration/test_b.py::test_sometimes", 0.05, flaky),
-            ],
-            keep=5,
-        )
+        measured = [
+            measurement("tests/unit/test_a.py::test_slowed", slow),
+            measurement("tests/unit/test_a.py::test_quick", 0.01),
+            measurement("tests/integration/test_b.py::test_sometimes", 0.05, flaky),
+        ]
+        slower = regressions(measured, history.baselines(), factor=2.0, floor=0.1, min_runs=3)  # as the plugin does
+        run = Run(started=1_700_000_000 + number * 60, commit_sha="abc", code_version="same", seconds=1.0)
+        history.record(run, measured, keep=5, slower=slower)
     return history
 
 
