@@ -7,7 +7,7 @@ DEMO_DIR := build/work_queue
 ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo test bench lint services clean
+.PHONY: help setup demo test test-all bench lint services clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -24,10 +24,15 @@ demo: setup ## Bake the default project into build/ and run its whole test suite
 	$(UV) run cookiecutter --no-input --output-dir build .
 	$(MAKE) -C $(DEMO_DIR) setup test-all UV="$(UV)"
 
-test: setup ## The template's own suite: bakes projects and runs their suites
-	@$(UV) run pytest $(ARGS); status=$$?; \
-	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests (exit 5); the template suite is never empty" >&2; fi; \
-	exit $$status
+# pytest exits 5 when it collects nothing: the template's suite is never empty, so that is a failure here.
+PYTEST := $(UV) run pytest -n auto --dist worksteal
+EMPTY_IS_AN_ERROR := status=$$?; if [ $$status -eq 5 ]; then echo "pytest collected no tests (exit 5)" >&2; fi; exit $$status
+
+test: setup ## The template's everyday suite: hooks, every entry point at a real terminal, bakes and the default project's suite
+	@$(PYTEST) -m "not slow" $(ARGS); $(EMPTY_IS_AN_ERROR)
+
+test-all: test ## make test, then every combination's own suite and the property tests at length
+	@$(PYTEST) -m "slow or hypothesis" --hypothesis-profile=thorough $(ARGS); $(EMPTY_IS_AN_ERROR)
 
 bench: setup ## Measure the generated project (testmon, xdist, isolation, shards) into docs/benchmarks.md
 	$(UV) run python -m bench $(ARGS)

@@ -1,7 +1,8 @@
 """Refuse answers that would bake a broken project, before anything is written.
 
 One line per problem, naming the answer and what would be accepted. Cookiecutter deletes the output directory
-when this hook fails, so a refusal leaves nothing behind.
+when this hook fails, so a refusal leaves nothing behind. The questions, their choices and the reserved names
+come from the template itself (local_extensions.py), never from a list kept here.
 """
 
 from __future__ import annotations
@@ -13,29 +14,52 @@ import sys
 import unicodedata
 
 ANSWERS = json.loads({{ cookiecutter | jsonify | jsonify }})
-# The answers as typed, before cookiecutter rendered them as templates (absent under some callers).
-TYPED = json.loads({{ _cookiecutter | default({}) | jsonify | jsonify }})
+# Each answer before cookiecutter rendered it as a template: what was given on the command line, in a config
+# file or as a default. cruft does not provide it.
+RAW = json.loads({{ _cookiecutter | default({}) | jsonify | jsonify }})
+QUESTIONS = json.loads({{ template_questions | jsonify | jsonify }})
+RESERVED = json.loads({{ reserved_names | jsonify | jsonify }})
+TEMPLATE_SYNTAX = re.compile(json.loads({{ template_syntax | jsonify | jsonify }}))
 
-CHOICES = {
-    "python_version": ("3.10", "3.11", "3.12", "3.13"),
-    "database": ("postgresql", "sqlite"),
-    "redis_event_bus": ("yes", "no"),
-    "async_support": ("yes", "no"),
-    "ci": ("github", "none"),
-}
 FREE_TEXT = {"project_name": 100, "description": 300, "author_name": 100}
 MAY_BE_EMPTY = {"description"}
 IDENTIFIERS = ("project_slug", "package_name")
-KNOWN = {*CHOICES, *FREE_TEXT, *IDENTIFIERS, "author_email"}
 IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*\Z")
 EMAIL = re.compile(r"[^@\s\"'<>(),;:\\]+@[^@\s\"'<>(),;:\\]+\.[a-zA-Z]{2,}\Z")
-# Names the generated project imports or creates: a package called like one of these would shadow it.
-TAKEN_NAMES = {
-    "conftest", "tests", "test", "src", "config", "build", "dist", "docs",
-    "pytest", "_pytest", "pluggy", "hypothesis", "factory", "faker", "fakeredis", "redis", "sqlalchemy",
-    "psycopg", "psycopg2", "pytest_postgresql", "yaml", "jsonschema", "dotenv", "testmon", "xdist",
-    "pytest_asyncio", "pytest_cov", "coverage", "pytest_randomly", "ruff", "hatchling", "uv",
-}  # fmt: skip
+# The folders of the generated project: a package called like one would be shadowed by it, or shadow it.
+# Soft keywords of every supported Python (3.12 added `type`), not only of the one running this hook.
+SOFT_KEYWORDS = {"match", "case", "type"}
+PROJECT_FOLDERS = {"conftest", "tests", "test", "src", "config", "build", "dist", "docs"}
+
+
+def choices(question: str) -> list[str] | None:
+    """The choices of a choice question; None for a question answered in free text."""
+    default = QUESTIONS.get(question)
+    return [str(choice) for choice in default] if isinstance(default, list) else None
+
+
+def type_problem(question: str, answer: object, raw: object) -> str | None:
+    """A value a config file's YAML read as something other than text (``42``, ``yes``, ``null``)."""
+    given_as = answer if not isinstance(answer, str) else raw if str(raw) == answer else ""
+    if isinstance(given_as, (str, list)):
+        return None
+    return (
+        f"{question} is {json.dumps(given_as)}, not text (YAML reads yes, no, on, off, null and bare numbers so): "
+        "put the value in quotes in the config file"
+    )
+
+
+def syntax_problem(question: str, answer: str, raw: object) -> str | None:
+    """Template syntax typed at a prompt, or given on the command line or in a config file (where cookiecutter
+    has already rendered it: the raw value still shows it)."""
+    given = raw if isinstance(raw, str) and raw != QUESTIONS.get(question) else ""
+    for value in (answer, given):
+        if found := TEMPLATE_SYNTAX.search(value):
+            return (
+                f"{question} {value!r} contains {found[0]!r}, which is template syntax to cookiecutter and to "
+                "this template; leave it out"
+            )
+    return None
 
 
 def free_text_problems(question: str, value: str, limit: int) -> list[str]:
@@ -55,39 +79,51 @@ def identifier_problems(question: str, value: str) -> list[str]:
             f"{question} {value!r} is not a lower-case Python identifier: use letters, digits and _, "
             f"starting with a letter (for example {question}=my_service)"
         ]
-    if keyword.iskeyword(value) or keyword.issoftkeyword(value):
+    if keyword.iskeyword(value) or value in SOFT_KEYWORDS:
         return [f"{question} {value!r} is a Python keyword; choose another name"]
-    if value in sys.stdlib_module_names:
+    if value in RESERVED["stdlib"] or value in sys.stdlib_module_names:
         return [f"{question} {value!r} would shadow the standard library module {value!r}; choose another name"]
-    if value in TAKEN_NAMES:
+    if value in RESERVED["dependencies"] or value in PROJECT_FOLDERS:
         return [f"{question} {value!r} would shadow {value!r}, which the generated project uses; choose another name"]
     if len(value) > 40:
         return [f"{question} {value!r} is longer than 40 characters; choose a shorter name"]
     return []
 
 
-def problems(answers: dict, typed: dict) -> list[str]:
+def problems(answers: dict, raw: dict) -> list[str]:
     found = [
-        f"{key!r} is not a question of this template; the questions are: {', '.join(sorted(KNOWN))}"
+        f"{key!r} is not a question of this template; the questions are: {', '.join(QUESTIONS)}"
         for key in answers
-        if not key.startswith("_") and key not in KNOWN
+        if not key.startswith("_") and key not in QUESTIONS
     ]
+    broken = set()  # questions whose value is not text, or holds template syntax: nothing more to say of them
+    for question in QUESTIONS:
+        answer = answers.get(question)
+        problem = type_problem(question, answer, raw.get(question, "")) or syntax_problem(
+            question, str(answer), raw.get(question)
+        )
+        if problem:
+            found.append(problem)
+            broken.add(question)
     for question, limit in FREE_TEXT.items():
-        found += free_text_problems(question, str(answers[question]), limit)
-        if question in typed and typed[question] != answers[question]:
-            found.append(f"{question} contains template syntax (double braces or brace-percent); leave it out")
+        if question not in broken:
+            found += free_text_problems(question, answers[question], limit)
     for question in IDENTIFIERS:
-        found += identifier_problems(question, str(answers[question]))
-    if not EMAIL.match(str(answers["author_email"])):
+        if question not in broken:
+            found += identifier_problems(question, answers[question])
+            if found and answers["package_name"] == answers["project_slug"]:
+                break  # the package name defaults to the slug: one typo, one line
+    if "author_email" not in broken and not EMAIL.match(answers["author_email"]):
         found.append(f"author_email {answers['author_email']!r} is not an email address like name@example.com")
-    for question, accepted in CHOICES.items():
-        if answers[question] not in accepted:
+    for question in QUESTIONS:
+        accepted = choices(question)
+        if accepted and question not in broken and answers[question] not in accepted:
             found.append(f"{question} {answers[question]!r} is not one of: {', '.join(accepted)}")
     return found
 
 
-def main(answers: dict, typed: dict) -> int:
-    found = problems(answers, typed)
+def main(answers: dict, raw: dict) -> int:
+    found = problems(answers, raw)
     for problem in found:
         print(f"error: {problem}", file=sys.stderr)
     if found:
@@ -96,4 +132,4 @@ def main(answers: dict, typed: dict) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(ANSWERS, TYPED))
+    sys.exit(main(ANSWERS, RAW))

@@ -17,7 +17,10 @@ from pathlib import Path
 from types import ModuleType
 
 import yaml
+from cookiecutter.environment import StrictEnvironment
 from cookiecutter.main import cookiecutter
+
+import local_extensions
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -25,14 +28,15 @@ else:
     import tomli as tomllib
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent
-PROJECT_TEMPLATE = TEMPLATE_DIR / "{{cookiecutter.project_slug}}"
+PROJECT_TEMPLATE = TEMPLATE_DIR / "{{cookiecutter.project_slug | folder_name}}"
 UV = Path(sys.executable).parent / "uv"  # uv is in the template's dev group
 TIERS = ("unit", "integration", "e2e", "performance", "property", "contract", "chaos")
 SERVER_TIERS = ("integration", "e2e")
 # .ci/run sets this after starting PostgreSQL and Redis: there, the server tiers must run, not skip.
 SERVERS_REQUIRED = os.environ.get("TEST_REQUIRE_SERVERS", "") not in ("", "0")
 
-LEFTOVER_SYNTAX = re.compile(r"\{\{-?\s*cookiecutter\.|\{%|%\}|\{#")
+LEFTOVER_SYNTAX = re.compile(local_extensions.LEFTOVER_SYNTAX)
+TEMPLATE_EXTENSIONS = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text(encoding="utf-8"))["_extensions"]
 JINJA_EXPRESSION = re.compile(r"\{\{.*?\}\}", re.DOTALL)
 SKIPPED_DIRS = {".venv", ".git", "__pycache__", ".pytest_cache", ".ruff_cache", ".hypothesis"}
 
@@ -70,10 +74,12 @@ def bake(output_dir: Path, **answers: str) -> Path:
 
 
 def load_hook(name: str) -> ModuleType:
-    """A hook as an importable module, for testing its functions: its ``{{ ... }}`` answers become ``{}``."""
-    source = JINJA_EXPRESSION.sub('"{}"', (TEMPLATE_DIR / "hooks" / f"{name}.py").read_text(encoding="utf-8"))
+    """A hook as an importable module, for testing its functions: rendered as cookiecutter renders it, with the
+    template's facts (local_extensions.py) and no answers (``cookiecutter`` and ``_cookiecutter`` are empty)."""
+    environment = StrictEnvironment(context={"cookiecutter": {"_extensions": TEMPLATE_EXTENSIONS}})
+    template = environment.from_string((TEMPLATE_DIR / "hooks" / f"{name}.py").read_text(encoding="utf-8"))
     module = ModuleType(name)
-    exec(compile(source, f"hooks/{name}.py", "exec"), module.__dict__)
+    exec(compile(template.render(cookiecutter={}, _cookiecutter={}), f"hooks/{name}.py", "exec"), module.__dict__)
     return module
 
 
@@ -146,9 +152,36 @@ def make(project: Path, *targets: str, args: str = "", **env: str) -> subprocess
     return execute(["make", *targets, f"UV={UV}", f"ARGS={args}"], project, **env)
 
 
-def run(command: list[str], cwd: Path) -> str:
+GIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "Test Author",
+    "GIT_AUTHOR_EMAIL": "author@example.com",
+    "GIT_COMMITTER_NAME": "Test Author",
+    "GIT_COMMITTER_EMAIL": "author@example.com",
+    "GIT_CONFIG_GLOBAL": os.devnull,  # no hooksPath or template from this machine's git configuration
+}
+
+
+def git(cwd: Path, *args: str) -> str:
+    return run(["git", *args], cwd, **GIT_IDENTITY)
+
+
+def template_repository(destination: Path) -> Path:
+    """This template as it is on disk (committed or not), as a git repository of its own with one commit."""
+    listed = git(TEMPLATE_DIR, "ls-files", "--cached", "--others", "--exclude-standard", "-z").split("\0")
+    for relative in filter(None, listed):
+        source = TEMPLATE_DIR / relative
+        if source.is_file():
+            (destination / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, destination / relative)
+    git(destination, "init", "-q")
+    git(destination, "add", "-A")
+    git(destination, "commit", "-q", "-m", "The template as it is")
+    return destination
+
+
+def run(command: list[str], cwd: Path, **env: str) -> str:
     """Run ``command``; return its output, or fail with the output when it exits non-zero."""
-    result = execute(command, cwd)
+    result = execute(command, cwd, **env)
     output = result.stdout + result.stderr
     assert result.returncode == 0, f"{' '.join(command)} exited {result.returncode} in {cwd}:\n{output[-8000:]}"
     return output

@@ -5,8 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tests.baking import UV, bake, run
+
+# `make test` fuzzes with hypothesis' default 100 examples; `make test-all` asks for the thorough profile.
+settings.register_profile("thorough", max_examples=500)
 
 
 @pytest.fixture(scope="session")

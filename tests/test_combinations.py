@@ -94,6 +94,7 @@ def python_available(version: str) -> bool:
     return execute([str(UV), "python", "find", version], Path.cwd()).returncode == 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("combination", [c for c in SUPPORTED if c.id != "defaults"], ids=str)
 def test_the_project_suite_passes(combination: Combination, baked, tmp_path_factory) -> None:
     """The defaults' suite is run, and checked tier by tier, in test_default_suite.py."""

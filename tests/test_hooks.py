@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from tests.baking import load_hook
+from tests.baking import TEMPLATE_DIR, load_hook
 
 pre_gen = load_hook("pre_gen_project")
 post_gen = load_hook("post_gen_project")
@@ -36,7 +37,7 @@ def answers(**changes: str) -> dict[str, str]:
 
 
 def test_the_defaults_have_no_problems() -> None:
-    assert pre_gen.problems(answers(), typed={}) == []
+    assert pre_gen.problems(answers(), raw={}) == []
 
 
 @pytest.mark.parametrize(
@@ -65,26 +66,98 @@ def test_the_defaults_have_no_problems() -> None:
     ids=lambda value: next(iter(value)) if isinstance(value, dict) else None,
 )
 def test_a_bad_answer_is_named_with_what_would_be_accepted(changes: dict, message: str) -> None:
-    found = pre_gen.problems(answers(**changes), typed={})
+    found = pre_gen.problems(answers(**changes), raw={})
 
     assert len(found) == 1, found
     assert message in found[0]
 
 
 def test_every_problem_is_reported_at_once() -> None:
-    found = pre_gen.problems(answers(project_slug="1x", author_email="nope", ci="travis"), typed={})
+    found = pre_gen.problems(answers(project_slug="1x", author_email="nope", ci="travis"), raw={})
 
     assert [problem.split()[0] for problem in found] == ["project_slug", "author_email", "ci"]
 
 
-def test_template_syntax_typed_into_free_text_is_refused() -> None:
-    found = pre_gen.problems(answers(project_name="49"), typed={"project_name": "{{ 7 * 7 }}"})
+@pytest.mark.parametrize("text", ["{{ 7 * 7 }}", "a {% if x %}", "{# note", "b %}", "[if redis]", "x [end async]"])
+def test_template_syntax_typed_into_any_answer_is_refused_naming_it(text: str) -> None:
+    found = pre_gen.problems(answers(project_name=text, author_name=text), raw={})
 
-    assert found == ["project_name contains template syntax (double braces or brace-percent); leave it out"]
+    assert [problem.split()[0] for problem in found] == ["author_name", "project_name"]  # the order of jsonify
+    assert f"project_name {text!r} contains" in found[1]
+    assert "template syntax" in found[1]
+
+
+def test_template_syntax_cookiecutter_already_rendered_is_refused_from_the_raw_value() -> None:
+    found = pre_gen.problems(answers(project_name="49 Service"), raw={"project_name": "{{ 7 * 7 }} Service"})
+
+    assert found == [
+        "project_name '{{ 7 * 7 }} Service' contains '{{', which is template syntax to cookiecutter and to this "
+        "template; leave it out"
+    ]
+
+
+def test_the_templates_own_templated_defaults_are_not_template_syntax_typed_by_a_user() -> None:
+    raw = {key: value for key, value in pre_gen.QUESTIONS.items()}
+
+    assert "{{" in raw["project_slug"]
+    assert pre_gen.problems(answers(), raw=raw) == []
+
+
+def test_answers_typed_at_the_prompts_are_not_compared_with_the_defaults() -> None:
+    typed = answers(project_name="Billing Events", description='Records "billing" events 😀.', author_name="Ada")
+
+    assert pre_gen.problems(typed, raw=dict(pre_gen.QUESTIONS)) == []
+
+
+@pytest.mark.parametrize(
+    ("given", "rendered", "shown"), [(42, "42", "42"), (True, True, "true"), (None, None, "null")], ids=str
+)
+def test_a_config_file_value_that_yaml_reads_as_not_text_is_refused(given, rendered, shown) -> None:
+    found = pre_gen.problems(answers(author_name=rendered), raw={"author_name": given})
+
+    assert found == [
+        f"author_name is {shown}, not text (YAML reads yes, no, on, off, null and bare numbers so): put the value "
+        "in quotes in the config file"
+    ]
+
+
+@pytest.mark.parametrize("name", ["filelock", "packaging", "tomli", "exceptiongroup", "py", "pytest_split"])
+def test_a_package_named_like_a_module_a_dependency_installs_is_refused(name: str) -> None:
+    assert pre_gen.problems(answers(package_name=name), raw={}) == [
+        f"package_name {name!r} would shadow {name!r}, which the generated project uses; choose another name"
+    ]
+
+
+@pytest.mark.parametrize("name", ["binhex", "distutils", "tomllib"])
+def test_a_module_of_any_supported_pythons_standard_library_is_refused(name: str) -> None:
+    """binhex and distutils left the standard library in 3.11 and 3.12; tomllib arrived in 3.11."""
+    assert pre_gen.problems(answers(package_name=name), raw={}) == [
+        f"package_name {name!r} would shadow the standard library module {name!r}; choose another name"
+    ]
+
+
+def test_a_soft_keyword_of_a_later_python_is_refused() -> None:
+    assert pre_gen.problems(answers(package_name="type"), raw={}) == [
+        "package_name 'type' is a Python keyword; choose another name"
+    ]
+
+
+def test_the_questions_and_choices_are_cookiecutter_json_itself() -> None:
+    context = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text(encoding="utf-8"))
+
+    assert {key: value for key, value in context.items() if not key.startswith("_")} == pre_gen.QUESTIONS
+    assert pre_gen.choices("database") == context["database"]
+    assert pre_gen.choices("project_name") is None
+
+
+def test_every_question_a_rule_names_is_a_question_of_the_template() -> None:
+    named = {*pre_gen.FREE_TEXT, *pre_gen.MAY_BE_EMPTY, *pre_gen.IDENTIFIERS, "author_email"}
+
+    assert named <= set(pre_gen.QUESTIONS)
 
 
 def test_main_prints_one_line_per_problem_and_fails(capsys: pytest.CaptureFixture[str]) -> None:
-    status = pre_gen.main(answers(project_slug="1x", author_email="nope"), typed={})
+    status = pre_gen.main(answers(project_slug="1x", author_email="nope"), raw={})
 
     errors = capsys.readouterr().err.splitlines()
     assert status == 1

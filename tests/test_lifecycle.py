@@ -5,26 +5,25 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.baking import SERVERS_REQUIRED, TEMPLATE_DIR, UV, SuiteReport, bake, execute, make, run
-
-GIT_IDENTITY = {
-    "GIT_AUTHOR_NAME": "Test Author",
-    "GIT_AUTHOR_EMAIL": "author@example.com",
-    "GIT_COMMITTER_NAME": "Test Author",
-    "GIT_COMMITTER_EMAIL": "author@example.com",
-    "GIT_CONFIG_GLOBAL": os.devnull,  # no hooksPath or template from this machine's git configuration
-}
-
-
-def git(cwd: Path, *args: str) -> str:
-    return run(["git", *args], cwd)
+from tests.baking import (
+    GIT_IDENTITY,
+    PROJECT_TEMPLATE,
+    SERVERS_REQUIRED,
+    UV,
+    SuiteReport,
+    bake,
+    execute,
+    git,
+    make,
+    run,
+    template_repository,
+)
 
 
 def commit(project: Path, message: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -130,20 +129,6 @@ def cruft(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def template_repository(destination: Path) -> Path:
-    """This template as it is on disk (committed or not), as a git repository of its own with one commit."""
-    listed = git(TEMPLATE_DIR, "ls-files", "--cached", "--others", "--exclude-standard", "-z").split("\0")
-    for relative in filter(None, listed):
-        source = TEMPLATE_DIR / relative
-        if source.is_file():
-            (destination / relative).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, destination / relative)
-    git(destination, "init", "-q")
-    git(destination, "add", "-A")
-    execute(["git", "commit", "-q", "-m", "The template as it is"], destination, **GIT_IDENTITY)
-    return destination
-
-
 def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
@@ -179,15 +164,14 @@ def test_cruft_update_brings_the_new_template_and_keeps_every_user_edit(tmp_path
     user_files = {path: (project / path).read_text(encoding="utf-8") for path in (
         "tests/unit/test_user_settings.py", "tests/fixtures/mocks.py", "config/development.yaml")}  # fmt: skip
 
-    # The template's next commit: a new question with a default, a new file using it, a changed Makefile target,
-    # and changes to files the user also changed (elsewhere in the file), including one the skip list protects.
-    project_template = template / "{{cookiecutter.project_slug}}"
+    # The template's next commit: a new question with a default, a new file using it (and nothing else: the hooks
+    # learn the questions from cookiecutter.json), a changed Makefile target, and changes to files the user also
+    # changed (elsewhere in the file), including one the skip list protects.
+    project_template = template / PROJECT_TEMPLATE.name
     questions = json.loads((template / "cookiecutter.json").read_text(encoding="utf-8"))
     questions = {**{k: v for k, v in questions.items() if not k.startswith("_")}, "license": ["MIT", "Apache-2.0"],
                  **{k: v for k, v in questions.items() if k.startswith("_")}}  # fmt: skip
     (template / "cookiecutter.json").write_text(json.dumps(questions, indent=2), encoding="utf-8")
-    new_choice = 'CHOICES = {\n    "license": ("MIT", "Apache-2.0"),\n'
-    edit(template / "hooks" / "pre_gen_project.py", "CHOICES = {\n", new_choice)
     (project_template / "NOTICE.md").write_text("Licensed under {{ cookiecutter.license }}.\n", encoding="utf-8")
     edit(project_template / "Makefile", "-m smoke $(ARGS)", "-m smoke --maxfail=1 $(ARGS)")
     edit(project_template / "config" / "test.yaml", "# Settings for APP_ENV=test:", "# Test settings (APP_ENV=test):")

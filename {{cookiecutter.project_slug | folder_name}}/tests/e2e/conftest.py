@@ -1,7 +1,11 @@
-"""End-to-end tier: whole workflows on real servers.
+"""End-to-end tier: whole workflows on real backends instead of fakes.
 
 Each test module gets a database of its own, created with every table before its first test and dropped after
 its last; each test still runs in a transaction that is rolled back.
+The databases are created on the PostgreSQL server at ``DATABASE_URL_TEST``.  # [if postgresql]
+The databases are SQLite files in the worker's temporary directory.  # [if sqlite]
+``redis_client`` is the Redis server at ``REDIS_URL_TEST``, flushed before each test.  # [if redis]
+Without a server, the tests that need it skip with one line saying how to start it.  # [if servers]
 """
 
 from __future__ import annotations

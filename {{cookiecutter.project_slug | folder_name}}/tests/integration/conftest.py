@@ -1,7 +1,10 @@
-"""Integration tier: the same fixtures as everywhere, backed by the real database and servers.
+"""Integration tier: the same fixtures as everywhere, backed by real backends instead of fakes.
 
 Each test runs inside a transaction that is rolled back on a database shared by the tier (one per xdist
-worker). Without a server, the tests that need it skip with one line saying how to start it.
+worker), on the PostgreSQL server at ``DATABASE_URL_TEST``.  # [if postgresql]
+worker), an SQLite file in the worker's temporary directory.  # [if sqlite]
+``redis_client`` is the Redis server at ``REDIS_URL_TEST``, flushed before each test.  # [if redis]
+Without a server, the tests that need it skip with one line saying how to start it.  # [if servers]
 """
 
 from __future__ import annotations
