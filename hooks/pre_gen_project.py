@@ -25,7 +25,7 @@ FREE_TEXT = {"project_name": 100, "description": 300, "author_name": 100}
 MAY_BE_EMPTY = {"description"}
 IDENTIFIERS = ("project_slug", "package_name")
 IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*\Z")
-EMAIL = re.compile(r"[^@\s\"'<>(),;:\\]+@[^@\s\"'<>(),;:\\]+\.[a-zA-Z]{2,}\Z")
+EMAIL = re.compile(r"[^@\s\"<>(),;:\\]+@[^@\s\"'<>(),;:\\]+\.[a-zA-Z]{2,}\Z")  # o'neil@ is an address
 # The folders of the generated project: a package called like one would be shadowed by it, or shadow it.
 # Soft keywords of every supported Python (3.12 added `type`), not only of the one running this hook.
 SOFT_KEYWORDS = {"match", "case", "type"}
@@ -40,11 +40,14 @@ def choices(question: str) -> list[str] | None:
 
 def type_problem(question: str, answer: object, raw: object) -> str | None:
     """A value a config file's YAML read as something other than text (``42``, ``yes``, ``null``)."""
-    given_as = answer if not isinstance(answer, str) else raw if str(raw) == answer else ""
-    if isinstance(given_as, (str, list)):
+    if not isinstance(answer, str):
+        given = answer  # a YAML list or mapping, true, false or null
+    elif not isinstance(raw, (str, list)) and str(raw) == answer:
+        given = raw  # a number, which cookiecutter turned into text
+    else:
         return None
     return (
-        f"{question} is {json.dumps(given_as)}, not text (YAML reads yes, no, on, off, null and bare numbers so): "
+        f"{question} is {json.dumps(given)}, not text (YAML reads yes, no, on, off, null and bare numbers so): "
         "put the value in quotes in the config file"
     )
 
@@ -69,7 +72,10 @@ def free_text_problems(question: str, value: str, limit: int) -> list[str]:
     if len(value) > limit:
         problems.append(f"{question} is {len(value)} characters long; at most {limit} are accepted")
     if any(unicodedata.category(char) in ("Cc", "Cs") for char in value):
-        problems.append(f"{question} contains control characters (a newline or a tab, say); use one plain line")
+        problems.append(
+            f"{question} contains control characters (a newline or a tab, say) or bytes that are not UTF-8; "
+            "use one plain line"
+        )
     return problems
 
 

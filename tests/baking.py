@@ -36,6 +36,11 @@ SERVER_TIERS = ("integration", "e2e")
 SERVERS_REQUIRED = os.environ.get("TEST_REQUIRE_SERVERS", "") not in ("", "0")
 
 LEFTOVER_SYNTAX = re.compile(local_extensions.LEFTOVER_SYNTAX)
+# The generated project's own defaults, under a name of the template's (the project's is <package>_test).
+DEFAULT_SERVERS = {
+    "DATABASE_URL_TEST": "postgresql+psycopg://postgres:postgres@127.0.0.1:5432/scaffold_test",
+    "REDIS_URL_TEST": "redis://127.0.0.1:6379/1",
+}
 TEMPLATE_EXTENSIONS = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text(encoding="utf-8"))["_extensions"]
 JINJA_EXPRESSION = re.compile(r"\{\{.*?\}\}", re.DOTALL)
 SKIPPED_DIRS = {".venv", ".git", "__pycache__", ".pytest_cache", ".ruff_cache", ".hypothesis"}
@@ -125,10 +130,26 @@ def clean_environment(**extra: str) -> dict[str, str]:
     which tripled the start-up of a baked project here (0.9 s -> 2.9 s)."""
     dropped = ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE")
     env = {key: value for key, value in os.environ.items() if key not in dropped}
-    env.update(UV_PYTHON_DOWNLOADS="never", UV_NO_PROGRESS="1", **extra)
+    env.update(servers_of_this_worker(env), UV_PYTHON_DOWNLOADS="never", UV_NO_PROGRESS="1")
+    env.update(extra)
     if "PYENV_VERSION" not in env and (versions := pyenv_versions()):
         env["PYENV_VERSION"] = versions
     return env
+
+
+def servers_of_this_worker(env: dict[str, str]) -> dict[str, str]:
+    """Server URLs for the baked projects this xdist worker runs: its own PostgreSQL database names and its own
+    range of Redis databases, so that two projects' suites running at once on one server never meet. (Each
+    baked suite moves its Redis database up by its own worker number, hence the gap of 8.)"""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker:
+        return {}
+    database, _, name = env.get("DATABASE_URL_TEST", DEFAULT_SERVERS["DATABASE_URL_TEST"]).rpartition("/")
+    redis, _, index = env.get("REDIS_URL_TEST", DEFAULT_SERVERS["REDIS_URL_TEST"]).rpartition("/")
+    return {
+        "DATABASE_URL_TEST": f"{database}/{name}_{worker}",
+        "REDIS_URL_TEST": f"{redis}/{(int(index or 0) + 8 * int(worker.removeprefix('gw'))) % 16}",
+    }
 
 
 @functools.cache

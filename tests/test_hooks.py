@@ -121,6 +121,16 @@ def test_a_config_file_value_that_yaml_reads_as_not_text_is_refused(given, rende
     ]
 
 
+def test_a_config_file_list_for_a_text_question_is_refused() -> None:
+    found = pre_gen.problems(answers(author_name=["a", "b"]), raw={"author_name": ["a", "b"]})
+
+    assert found[0].startswith('author_name is ["a", "b"], not text')
+
+
+def test_an_apostrophe_before_the_at_sign_is_an_email_address() -> None:
+    assert pre_gen.problems(answers(author_email="o'neil@example.org"), raw={}) == []
+
+
 @pytest.mark.parametrize("name", ["filelock", "packaging", "tomli", "exceptiongroup", "py", "pytest_split"])
 def test_a_package_named_like_a_module_a_dependency_installs_is_refused(name: str) -> None:
     assert pre_gen.problems(answers(package_name=name), raw={}) == [

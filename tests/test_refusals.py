@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -16,6 +18,8 @@ from hypothesis import strategies as st
 from jinja2 import TemplateError
 
 from tests.baking import TEMPLATE_DIR, bake, leftover_template_syntax, parse_structured, project_files
+
+BIN = Path(sys.executable).parent
 
 BAD_ANSWERS = [
     ({"project_name": "1st Service"}, "project_slug '1st_service' is not a lower-case Python identifier"),
@@ -134,3 +138,26 @@ def test_any_free_text_is_refused_cleanly_or_reaches_the_project_intact(
             description,
             author_name,
         )
+
+
+# What cookiecutter itself prints, before the template can speak, for answers it fails on first: the README's
+# refusal section quotes these lines, and the test holds the README to them.
+COOKIECUTTER_OWN_ERRORS = [
+    (["python_version=3.9"], "ValueError: 3.9 provided for choice variable python_version, but the choices are"),
+    (["project_name={%"], "jinja2.exceptions.TemplateSyntaxError: "),
+    (["project_name={{ name }}"], "Unable to render variable 'project_name'"),
+]
+
+
+@pytest.mark.parametrize(("arguments", "printed"), COOKIECUTTER_OWN_ERRORS, ids=lambda value: str(value)[:30])
+def test_what_cookiecutter_prints_for_answers_it_fails_on_is_in_the_readme(
+    tmp_path: Path, arguments: list[str], printed: str
+) -> None:
+    command = [str(BIN / "cookiecutter"), "--no-input", str(TEMPLATE_DIR), "-o", str(tmp_path / "out"), *arguments]
+    result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    said = (result.stdout + result.stderr).splitlines()
+
+    assert result.returncode != 0
+    assert any(line.startswith(printed) for line in said), said[-5:]
+    assert f"`{printed}" in (TEMPLATE_DIR / "README.md").read_text(encoding="utf-8")
+    assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
