@@ -115,10 +115,9 @@ def problems(answers: dict, raw: dict) -> list[str]:
         if question not in broken:
             found += free_text_problems(question, answers[question], limit)
     for question in IDENTIFIERS:
-        if question not in broken:
+        repeats_the_slug = question == "package_name" and answers["package_name"] == answers["project_slug"]
+        if question not in broken and not repeats_the_slug:  # it defaults to the slug: one typo, one line
             found += identifier_problems(question, answers[question])
-            if found and answers["package_name"] == answers["project_slug"]:
-                break  # the package name defaults to the slug: one typo, one line
     if "author_email" not in broken and not EMAIL.match(answers["author_email"]):
         found.append(f"author_email {answers['author_email']!r} is not an email address like name@example.com")
     for question in QUESTIONS:
