@@ -55,6 +55,8 @@ class TemplateFacts(Extension):
     filter ``folder_name`` (the template folder's own name uses it)."""
 
     def __init__(self, environment: Environment) -> None:
+        # Read afresh for each environment, never cached: `cruft update` renders two commits of the template,
+        # from one checkout, in one process.
         super().__init__(environment)
         environment.globals.update(
             template_questions=template_questions(),

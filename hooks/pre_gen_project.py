@@ -104,10 +104,8 @@ def problems(answers: dict, raw: dict) -> list[str]:
     ]
     broken = set()  # questions whose value is not text, or holds template syntax: nothing more to say of them
     for question in QUESTIONS:
-        answer = answers.get(question)
-        problem = type_problem(question, answer, raw.get(question, "")) or syntax_problem(
-            question, str(answer), raw.get(question)
-        )
+        answer, given = answers.get(question), raw.get(question, "")
+        problem = type_problem(question, answer, given) or syntax_problem(question, str(answer), given)
         if problem:
             found.append(problem)
             broken.add(question)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,8 +16,23 @@ settings.register_profile("thorough", max_examples=500)
 
 
 @pytest.fixture(scope="session")
+def bake_once(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
+    """``bake_once(**answers)``: the project baked with these answers, baked once per session and shared by every
+    test that only reads it (a test that runs or changes a project bakes its own)."""
+    baked: dict[str, Path] = {}
+
+    def bake_with(**answers: str) -> Path:
+        key = json.dumps(answers, sort_keys=True)
+        if key not in baked:
+            baked[key] = bake(tmp_path_factory.mktemp("bake"), **answers)
+        return baked[key]
+
+    return bake_with
+
+
+@pytest.fixture(scope="session")
 def default_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The project baked with every default answer."""
+    """The project baked with every default answer, for the tests that install it and run its suite."""
     return bake(tmp_path_factory.mktemp("default"))
 
 

@@ -4,7 +4,6 @@ sets itself up on a machine that has Python 3 and make but no uv."""
 from __future__ import annotations
 
 import ast
-import json
 import os
 import re
 import subprocess
@@ -15,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from local_extensions import template_questions
 from tests.baking import (
     SUPPORTED,
-    TEMPLATE_DIR,
     UV,
     Combination,
     bake,
@@ -28,7 +27,7 @@ from tests.baking import (
     project_files,
 )
 
-QUESTIONS = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text(encoding="utf-8"))
+QUESTIONS = template_questions()
 DEFAULTS = {key: value[0] if isinstance(value, list) else value for key, value in QUESTIONS.items()}
 FEATURES = load_hook("post_gen_project").features  # the hook's rule for which feature an answer turns on
 WITHOUT_SERVERS = [c for c in SUPPORTED if not FEATURES({**DEFAULTS, **c.answers})["servers"]]
@@ -36,23 +35,6 @@ SERVER_PROMISE = re.compile(r"(?i)\bservers?\b|postgres|redis|docker|\bcompose\b
 SERVER_TIERS = ("integration", "e2e")
 # Whatever names the uv that make would find, so that a bake's own Makefile must find or install one itself.
 MAKE_INHERITED = ("UV", "MAKEFLAGS", "MFLAGS", "MAKELEVEL")
-
-
-@pytest.fixture(scope="module")
-def baked(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Projects baked so far in this module, by the answers that differ from the defaults: each is baked once."""
-    return {}
-
-
-@pytest.fixture
-def bake_once(baked: dict[str, Path], tmp_path_factory: pytest.TempPathFactory):
-    def bake_with(**answers: str) -> Path:
-        key = json.dumps(answers, sort_keys=True)
-        if key not in baked:
-            baked[key] = bake(tmp_path_factory.mktemp("bake"), **answers)
-        return baked[key]
-
-    return bake_with
 
 
 # -- python_version -----------------------------------------------------------------------------------------------
@@ -209,7 +191,6 @@ def test_the_uv_that_setup_installs_is_gitignored(bake_once) -> None:
     assert ".tools/" in ignored
 
 
-@pytest.mark.timeout(900)  # slow: installs uv from PyPI into .tools/, then every dependency into .venv
 def test_make_setup_installs_uv_where_there_is_none(tmp_path: Path) -> None:
     if execute([str(UV), "python", "find", DEFAULTS["python_version"]], tmp_path).returncode != 0:
         pytest.skip(f"no Python {DEFAULTS['python_version']} here for the default bake: `uv python install`")

@@ -12,18 +12,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.baking import SUPPORTED, Combination, bake
+from tests.baking import SUPPORTED, Combination
 
 TOOLS = Path(sys.executable).parent  # actionlint, shellcheck, check-jsonschema, pre-commit: the template's dev group
 WITH_GITHUB = [combination for combination in SUPPORTED if combination.answers.get("ci", "github") == "github"]
 
 
 @pytest.fixture(scope="module")
-def baked(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    return {
-        combination.id: bake(tmp_path_factory.mktemp(combination.id), **combination.answers)
-        for combination in SUPPORTED
-    }
+def baked(bake_once) -> dict[str, Path]:
+    return {combination.id: bake_once(**combination.answers) for combination in SUPPORTED}
 
 
 def tool(name: str, *args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:

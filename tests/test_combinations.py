@@ -35,21 +35,9 @@ TRACES = {
 UNTRACED_FILES = {".cookiecutter.json"}  # the recorded answers name every feature, on or off
 
 
-@pytest.fixture(scope="module")
-def baked() -> dict[str, Path]:
-    """Projects baked so far in this module, by combination id: each is baked once."""
-    return {}
-
-
-def project_for(combination: Combination, baked: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if combination.id not in baked:
-        baked[combination.id] = bake(tmp_path_factory.mktemp(combination.id), **combination.answers)
-    return baked[combination.id]
-
-
 @pytest.fixture(params=SUPPORTED, ids=str)
-def project(request: pytest.FixtureRequest, baked: dict[str, Path], tmp_path_factory) -> Path:
-    return project_for(request.param, baked, tmp_path_factory)
+def project(request: pytest.FixtureRequest, bake_once) -> Path:
+    return bake_once(**request.param.answers)
 
 
 def test_no_template_syntax_is_left(project: Path) -> None:
@@ -73,8 +61,8 @@ def test_ruff_is_clean(project: Path, command: list[str]) -> None:
 
 
 @pytest.mark.parametrize("combination", SUPPORTED, ids=str)
-def test_a_feature_turned_off_leaves_no_trace(combination: Combination, baked, tmp_path_factory) -> None:
-    project = project_for(combination, baked, tmp_path_factory)
+def test_a_feature_turned_off_leaves_no_trace(combination: Combination, bake_once) -> None:
+    project = bake_once(**combination.answers)
     patterns = [pattern for (question, value), pattern in TRACES.items() if combination.answers.get(question) == value]
     if combination.answers.get("ci") == "none":
         assert not (project / ".github").exists()
@@ -96,12 +84,12 @@ def python_available(version: str) -> bool:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("combination", [c for c in SUPPORTED if c.id != "defaults"], ids=str)
-def test_the_project_suite_passes(combination: Combination, baked, tmp_path_factory) -> None:
+def test_the_project_suite_passes(combination: Combination, tmp_path: Path) -> None:
     """The defaults' suite is run, and checked tier by tier, in test_default_suite.py."""
     version = combination.answers.get("python_version", "3.10")
     if not python_available(version):
         pytest.skip(f"no Python {version} here to run this combination's suite: `uv python install {version}`")
-    project = project_for(combination, baked, tmp_path_factory)
+    project = bake(tmp_path, **combination.answers)  # its own: installing and running it writes into it
     junit = project / "junit.xml"
 
     run(["make", "setup", f"UV={UV}"], cwd=project)

@@ -29,6 +29,7 @@ from tests.baking import (
 )
 
 BIN = Path(sys.executable).parent
+QUESTIONS = template_questions()
 PROMPTS: dict[str, str] = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text(encoding="utf-8"))["__prompts__"]
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 SHOWN_CHOICE = re.compile(r"^\s*(\d+) - (.+?)\s*$", re.MULTILINE)
@@ -71,7 +72,7 @@ class Terminal:
         """Read the question's prompt; type ``typed`` (free text) or pick its number (a choice); Enter for None.
         Returns the default the prompt offered."""
         self.read_until(re.escape(PROMPTS[question]))
-        if isinstance(template_questions()[question], list):
+        if isinstance(QUESTIONS[question], list):
             shown = self.read_until(r"Choose from .*?: ")
             numbers = {value: number for number, value in SHOWN_CHOICE.findall(shown)}
             self.child.sendline("" if typed is None else numbers[typed])

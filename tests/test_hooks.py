@@ -97,7 +97,7 @@ def test_template_syntax_cookiecutter_already_rendered_is_refused_from_the_raw_v
 
 
 def test_the_templates_own_templated_defaults_are_not_template_syntax_typed_by_a_user() -> None:
-    raw = {key: value for key, value in pre_gen.QUESTIONS.items()}
+    raw = dict(pre_gen.QUESTIONS)
 
     assert "{{" in raw["project_slug"]
     assert pre_gen.problems(answers(), raw=raw) == []
