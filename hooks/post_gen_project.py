@@ -72,6 +72,7 @@ def remove_redis(root: Path) -> None:
         [
             PACKAGE / "event_bus.py",
             "tests/fixtures/redis.py",
+            "tests/helpers/redis_server.py",
             "tests/unit/test_event_bus.py",
             "tests/integration/test_event_bus_redis.py",
             "tests/e2e/test_events_over_redis.py",

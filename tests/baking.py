@@ -127,29 +127,18 @@ def clean_environment(**extra: str) -> dict[str, str]:
 
     PYTHONDONTWRITEBYTECODE goes too, as on a developer's machine: with it, every pytest start compiles each
     imported module from source and rewrites the asserts of every plugin package again (hypothesis, Faker...),
-    which tripled the start-up of a baked project here (0.9 s -> 2.9 s)."""
+    which tripled the start-up of a baked project here (0.9 s -> 2.9 s).
+
+    A baked project's suite shares the servers with every other one this suite runs at once, as two checkouts
+    would: each names what it creates for its own run (the project's tests/helpers), and these tests prove it.
+    It is not one of this suite's xdist workers, so pytest-xdist's variables go as well."""
     dropped = ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE")
-    env = {key: value for key, value in os.environ.items() if key not in dropped}
-    env.update(servers_of_this_worker(env), UV_PYTHON_DOWNLOADS="never", UV_NO_PROGRESS="1")
+    env = {key: value for key, value in os.environ.items() if key not in dropped and not key.startswith("PYTEST_XDIST")}
+    env.update(UV_PYTHON_DOWNLOADS="never", UV_NO_PROGRESS="1")
     env.update(extra)
     if "PYENV_VERSION" not in env and (versions := pyenv_versions()):
         env["PYENV_VERSION"] = versions
     return env
-
-
-def servers_of_this_worker(env: dict[str, str]) -> dict[str, str]:
-    """Server URLs for the baked projects this xdist worker runs: its own PostgreSQL database names and its own
-    range of Redis databases, so that two projects' suites running at once on one server never meet. (Each
-    baked suite moves its Redis database up by its own worker number, hence the gap of 8.)"""
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
-    if not worker:
-        return {}
-    database, _, name = env.get("DATABASE_URL_TEST", DEFAULT_SERVERS["DATABASE_URL_TEST"]).rpartition("/")
-    redis, _, index = env.get("REDIS_URL_TEST", DEFAULT_SERVERS["REDIS_URL_TEST"]).rpartition("/")
-    return {
-        "DATABASE_URL_TEST": f"{database}/{name}_{worker}",
-        "REDIS_URL_TEST": f"{redis}/{(int(index or 0) + 8 * int(worker.removeprefix('gw'))) % 16}",
-    }
 
 
 @functools.cache

@@ -9,6 +9,9 @@ Environment variables override single values and are meant for what differs per 
 
 ``load_settings()`` is cached. Code that changes the environment or the files calls ``clear_settings_cache()``
 afterwards (the test suite does it before every test).
+
+A setting that cannot be read raises ``SettingsError`` with one line that says where it was set (the file and line,
+or the environment variable), which setting (``task_queue.max_retries``) and what it accepts.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import dataclasses
 import json
 import os
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -32,6 +35,10 @@ URL_OVERRIDES = {
     "DATABASE_URL": ("database", "url"),
     "REDIS_URL": ("redis", "url"),  # [if redis]
 }
+
+
+# What a value must be, in the words of a message to someone editing a YAML file.
+ACCEPTED = {int: "a whole number", float: "a number", bool: "true or false", str: "text"}
 
 
 class SettingsError(ValueError):
@@ -94,15 +101,27 @@ def load_settings() -> Settings:
     """Settings for ``APP_ENV`` (default ``development``) from its YAML file plus environment overrides."""
     env = os.environ.get(ENV_VAR, "development")
     path = config_dir() / f"{env}.yaml"
+    shown = _shown(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise SettingsError(f"no configuration for APP_ENV={env!r}: {path} does not exist") from None
+        raise SettingsError(f"no configuration for APP_ENV={env!r}: {shown} does not exist") from None
+    node, data = _parse(text, shown)
     if not isinstance(data, dict):
-        raise SettingsError(f"{path}: expected a mapping at the top level, got {type(data).__name__}")
+        raise SettingsError(f"{shown}, line 1: the top level must be a section (key: value lines)")
+    overridden = {".".join(key): name for name, key in _override_targets(os.environ).items()}
+    lines = _key_lines(node)
+
+    def origin(key: str) -> str:
+        # The environment wins over the file, so a value it set is blamed on the variable, not on the file's line.
+        for name_key, name in overridden.items():
+            if name_key == key or name_key.startswith(f"{key}."):
+                return f"environment variable {name}"
+        return f"{shown}, line {lines[key]}" if key in lines else shown
+
     data = apply_overrides(data, os.environ)
     data["env"] = env
-    return build(Settings, data, where=str(path))
+    return build(Settings, data, where=origin)
 
 
 def load_task_queue_settings() -> TaskQueueSettings:
@@ -116,20 +135,26 @@ def clear_settings_cache() -> None:
 def apply_overrides(data: Mapping[str, Any], environ: Mapping[str, str]) -> dict[str, Any]:
     """Return a copy of ``data`` with the environment's overrides applied."""
     result = _deep_copy(data)
-    for name, value in environ.items():
-        if name in URL_OVERRIDES:
-            path: tuple[str, ...] = URL_OVERRIDES[name]
-        elif name.startswith(OVERRIDE_PREFIX):
-            path = tuple(part.lower() for part in name[len(OVERRIDE_PREFIX) :].split("__"))
-        else:
-            continue
+    for name, key in _override_targets(environ).items():
         node = result
-        for key in path[:-1]:
-            node = node.setdefault(key, {})
+        for depth, part in enumerate(key[:-1], start=1):
+            node = node.setdefault(part, {})
             if not isinstance(node, dict):
-                raise SettingsError(f"{name}: {key!r} is a value, not a section")
-        node[path[-1]] = value if name in URL_OVERRIDES else _parse_scalar(value)
+                setting = ".".join(key[:depth])
+                raise SettingsError(f"environment variable {name}: {setting} is a value, not a section")
+        node[key[-1]] = environ[name] if name in URL_OVERRIDES else _parse_scalar(environ[name])
     return result
+
+
+def _override_targets(environ: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
+    """Each overriding variable in ``environ``, with the path of the setting it sets."""
+    targets = {}
+    for name in environ:
+        if name in URL_OVERRIDES:
+            targets[name] = URL_OVERRIDES[name]
+        elif name.startswith(OVERRIDE_PREFIX):
+            targets[name] = tuple(part.lower() for part in name[len(OVERRIDE_PREFIX) :].split("__"))
+    return targets
 
 
 def _parse_scalar(text: str) -> Any:
@@ -144,33 +169,90 @@ def _parse_scalar(text: str) -> Any:
     return value if isinstance(value, (bool, int, float)) else text
 
 
-def build(cls: type, data: Mapping[str, Any], where: str) -> Any:
-    """Build the dataclass ``cls`` from ``data``, refusing unknown keys and values of the wrong type."""
+def build(cls: type, data: Mapping[str, Any], where: str | Callable[[str], str], prefix: str = "") -> Any:
+    """Build the dataclass ``cls`` from ``data``, refusing unknown keys and values of the wrong type.
+
+    ``where`` names the source in messages: a label, or a function from a dotted key to where that key was set.
+    """
     hints = typing.get_type_hints(cls)
-    known = {f.name for f in dataclasses.fields(cls)}
-    unknown = sorted(set(data) - known)
+    known = [f.name for f in dataclasses.fields(cls)]
+    unknown = [str(name) for name in data if name not in known]
     if unknown:
-        raise SettingsError(f"{where}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        key = f"{prefix}{unknown[0]}"
+        section = f"section {prefix[:-1]}" if prefix else "top level"
+        raise SettingsError(f"{_at(where, key)}: {key} is not a setting; the {section} accepts {', '.join(known)}")
     values = {}
     for name, value in data.items():
-        kind = hints[name]
+        kind, key = hints[name], f"{prefix}{name}"
         if dataclasses.is_dataclass(kind):
             if not isinstance(value, Mapping):
-                raise SettingsError(f"{where}: {name} must be a section (a mapping)")
-            values[name] = build(kind, value, where=f"{where}: {name}")
+                raise SettingsError(f"{_at(where, key)}: {key} must be a section (key: value lines), got {value!r}")
+            values[name] = build(kind, value, where, prefix=f"{key}.")
         else:
-            values[name] = _coerce(kind, value, where=f"{where}: {name}")
+            values[name] = _coerce(kind, value, key, where)
     return cls(**values)
 
 
-def _coerce(kind: type, value: Any, where: str) -> Any:
+def _coerce(kind: type, value: Any, key: str, where: str | Callable[[str], str]) -> Any:
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     if kind is str and isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise SettingsError(f"{where} must be {kind.__name__}, got {value!r}")
+        accepted = ACCEPTED.get(kind, kind.__name__)
+        raise SettingsError(f"{_at(where, key)}: {key} must be {accepted}, got {value!r}")
     return value
+
+
+def _at(where: str | Callable[[str], str], key: str) -> str:
+    return where if isinstance(where, str) else where(key)
+
+
+def _parse(text: str, shown: str) -> tuple[yaml.Node | None, Any]:
+    """The YAML ``text`` as a node tree (which knows the line of each key) and as Python values."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else {})
+    except yaml.MarkedYAMLError as error:
+        raise SettingsError(_syntax_message(error, text, shown)) from None
+    except yaml.YAMLError as error:
+        raise SettingsError(f"{shown}: not valid YAML ({error})") from None
+    finally:
+        loader.dispose()
+
+
+def _syntax_message(error: yaml.MarkedYAMLError, text: str, shown: str) -> str:
+    # PyYAML marks the first character it could not use. After an unclosed bracket or a key without its colon,
+    # that is on the next line, while the context mark ("while scanning a simple key") is on the culprit's line.
+    # A block mapping's context mark is only the start of the enclosing section, so there the problem mark is.
+    context = error.context or ""
+    mark = error.context_mark if error.context_mark and "block" not in context else error.problem_mark
+    explanation = "; ".join(filter(None, [context, error.problem]))
+    if mark is None:
+        return f"{shown}: not valid YAML ({explanation})"
+    lines = text.splitlines()
+    source = f" {lines[mark.line].strip(' ')!r}" if mark.line < len(lines) else ""
+    return f"{shown}, line {mark.line + 1}:{source} is not valid YAML ({explanation})"
+
+
+def _key_lines(node: yaml.Node | None, prefix: str = "") -> dict[str, int]:
+    """The line of every key in the node tree, by dotted key."""
+    lines: dict[str, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = f"{prefix}{key_node.value}"
+            lines[key] = key_node.start_mark.line + 1
+            lines.update(_key_lines(value_node, f"{key}."))
+    return lines
+
+
+def _shown(path: Path) -> str:
+    """``path`` relative to the working directory when it is below it: ``config/test.yaml``, not a long path."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def _deep_copy(data: Mapping[str, Any]) -> dict[str, Any]:

@@ -4,7 +4,7 @@ Each test module gets a database of its own, created with every table before its
 its last; each test still runs in a transaction that is rolled back.
 The databases are created on the PostgreSQL server at ``DATABASE_URL_TEST``.  # [if postgresql]
 The databases are SQLite files in the worker's temporary directory.  # [if sqlite]
-``redis_client`` is the Redis server at ``REDIS_URL_TEST``, flushed before each test.  # [if redis]
+``redis_client`` is the Redis at ``REDIS_URL_TEST``; keys a test writes under ``redis_keys.prefix`` go after it.  # [if redis]
 Without a server, the tests that need it skip with one line saying how to start it.  # [if servers]
 """
 

@@ -1,23 +1,130 @@
-"""Saying clearly when a server the integration and e2e tiers need is not there."""
+"""The servers the integration and e2e tiers share with everything else on a machine: when to skip, when to fail,
+and whose things a run may touch.
+
+* A test skips only when its server never answered in this run, with one line giving the cause (refused, timed
+  out, authentication failed, not that kind of server) and the fix. With ``TEST_REQUIRE_SERVERS=1`` (CI) that is
+  a failure. A server that answered earlier in the run and then fails is an error naming it, never a skip: the
+  root conftest checks each server the selected tests need before the first test runs (``check_needed``).
+* Whatever a run creates on a server is named for its owner (``owner``): the run, shared by its xdist workers,
+  and the process, so two checkouts, two CI jobs or two workers never meet, and a run cleans up only its own.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
-from typing import NoReturn
+import socket
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import NoReturn, TypeVar
 
 import pytest
 
 REQUIRE_SERVERS_VAR = "TEST_REQUIRE_SERVERS"
+CONNECT_TIMEOUT = 3.0  # seconds; a server on this machine or the next answers in milliseconds
+T = TypeVar("T")
 
 
 class ServerUnavailable(pytest.skip.Exception):
     """A skip because a server is missing; the root conftest folds these into one summary line per server."""
 
 
-def server_unavailable(what: str, error: BaseException, hint: str) -> NoReturn:
-    """Skip the test with one line saying how to get the server, or fail when the run requires servers."""
-    reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    message = f"{what} not reachable ({reason}): {hint}"
-    if os.environ.get(REQUIRE_SERVERS_VAR, "") not in ("", "0"):
-        pytest.fail(f"{message} [{REQUIRE_SERVERS_VAR} is set]", pytrace=False)
-    raise ServerUnavailable(message)
+def owner(testrun_uid: str, worker_id: str) -> str:
+    """Who this process is on a shared server, such as ``1f2e3d4c-gw0``: the run, the same for all its xdist workers,
+    and the worker (``master`` without xdist); the arguments are pytest-xdist's fixtures of those names."""
+    return f"{testrun_uid[:8]}-{worker_id}"
+
+
+@dataclass
+class Server:
+    """A server the tests need, as this process knows it: where it is and whether it has answered yet."""
+
+    kind: str  # what people call it
+    host: str
+    port: int
+    url_variable: str  # the environment variable that holds its URL
+    start: str  # the command that starts one (compose.yaml)
+    hello: bytes  # bytes this kind of server answers at once...
+    recognises: Callable[[bytes], bool]  # ...with a reply this tells apart from any other server's
+    is_authentication_error: Callable[[BaseException], bool]
+    answered: bool = False
+    missing: str | None = None  # why it did not answer, once it has not: later tests skip without waiting again
+
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.host}:{self.port}"
+
+    def connect(self, connect: Callable[[], T]) -> T:
+        """``connect()``'s result. When it fails: a skip if the server never answered in this run, else an error."""
+        if self.missing is not None:
+            raise ServerUnavailable(self.missing)
+        try:
+            result = connect()
+        except Exception as error:  # each client library raises its own kinds; diagnose() tells them apart
+            failure = error
+        else:
+            self.answered = True
+            return result
+        self.unavailable(failure)  # outside the except block, so the report is one message, not a chain
+
+    def unavailable(self, error: Exception) -> NoReturn:
+        cause, fix = self.diagnose(error)
+        if self.answered:
+            pytest.fail(f"{self} answered earlier in this run, and now: {cause} ({first_line(error)})", pytrace=False)
+        message = f"{self}: {cause}. {fix}"
+        if os.environ.get(REQUIRE_SERVERS_VAR, "") not in ("", "0"):
+            pytest.fail(f"{message} [{REQUIRE_SERVERS_VAR} is set]", pytrace=False)
+        self.missing = message
+        raise ServerUnavailable(message)
+
+    def diagnose(self, error: Exception) -> tuple[str, str]:
+        """The cause of ``error`` in words, and the fix. Client libraries word a refused port, a silent one and a
+        server of another kind alike, so the port is asked directly."""
+        check_url = f"Check the host, port, user and password in {self.url_variable} (.env.test)."
+        if self.is_authentication_error(error):
+            return "authentication failed", f"Check the user name and password in {self.url_variable} (.env.test)."
+        try:
+            connection = socket.create_connection((self.host, self.port), timeout=CONNECT_TIMEOUT)
+        except socket.gaierror:
+            return f"no host called {self.host!r}", check_url
+        except ConnectionRefusedError:
+            return "connection refused", f"Run `{self.start}`, or set {self.url_variable} (see .env.test.example)."
+        except TimeoutError:
+            return f"no answer within {CONNECT_TIMEOUT:g} s", check_url
+        except OSError as reason:  # no route to the host...
+            return first_line(reason), check_url
+        with connection:
+            try:
+                connection.sendall(self.hello)
+                reply = connection.recv(64)
+            except OSError:  # timed out, or reset: whatever listens there does not speak the protocol
+                reply = b""
+        if not self.recognises(reply):
+            return f"what listens there does not answer as {self.kind}", f"Is that the right port? {check_url}"
+        return f"the server refused: {first_line(error)}", check_url
+
+
+def first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def check_needed(items: Iterable[pytest.Item], needed_by: dict[str, Callable[[], object]]) -> None:
+    """Before the first test, call ``needed_by[fixture]()`` for each server fixture a selected test needs. A server
+    that answers now and fails later in the run is then an error; the tests that need one that does not answer
+    skip (or fail, when servers are required) as they start."""
+    wanted = {name for item in items for name in getattr(item, "fixturenames", ())} & needed_by.keys()
+    for name in sorted(wanted):
+        with contextlib.suppress(pytest.skip.Exception, pytest.fail.Exception):  # each test that needs it says so
+            needed_by[name]()
+
+
+def forget_in_testmon(report: pytest.TestReport, skipped: set[str]) -> None:
+    """Keep pytest-testmon from recording the tests in ``skipped`` (skipped for a missing server) as run, so the
+    next run, with the server, selects them again. testmon measures tests in batches and attaches what a batch
+    executed, by test id, to the teardown report of the batch's last test; it has no public way to leave a test
+    out. This is the one place that relies on that, and the template's test of a run with the database down, then
+    up, fails when it changes."""
+    executed = getattr(report, "nodes_files_lines", None)
+    if executed:
+        for nodeid in skipped:
+            executed.pop(nodeid, None)

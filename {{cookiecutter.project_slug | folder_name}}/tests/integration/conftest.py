@@ -3,7 +3,7 @@
 Each test runs inside a transaction that is rolled back on a database shared by the tier (one per xdist
 worker), on the PostgreSQL server at ``DATABASE_URL_TEST``.  # [if postgresql]
 worker), an SQLite file in the worker's temporary directory.  # [if sqlite]
-``redis_client`` is the Redis server at ``REDIS_URL_TEST``, flushed before each test.  # [if redis]
+``redis_client`` is the Redis at ``REDIS_URL_TEST``; keys a test writes under ``redis_keys.prefix`` go after it.  # [if redis]
 Without a server, the tests that need it skip with one line saying how to start it.  # [if servers]
 """
 

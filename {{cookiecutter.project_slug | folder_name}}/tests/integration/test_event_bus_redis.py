@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 import pytest
 import redis
 from redis.backoff import NoBackoff
@@ -8,7 +10,9 @@ from redis.retry import Retry
 from {{ cookiecutter.package_name }}.event_bus import EventBus
 from {{ cookiecutter.package_name }}.task_queue import TaskQueue
 
+from tests.helpers import redis_server
 from tests.helpers.assertions import assert_in_order
+from tests.helpers.redis_server import RunNamespace, namespace
 
 
 @pytest.mark.smoke
@@ -56,6 +60,31 @@ def test_the_bus_survives_an_unreachable_server() -> None:
     assert bus.dropped == 1
 
 
-def test_the_redis_database_is_flushed_between_tests(redis_client: redis.Redis) -> None:
-    assert redis_client.dbsize() == 0
-    redis_client.set("left-behind", "1")  # the next test using redis_client must not see this
+def test_clearing_deletes_this_process_keys_and_no_other(redis_keys: RunNamespace, redis_client: redis.Redis) -> None:
+    someone_else = "not-a-test-run:kept"
+    redis_client.set(redis_keys.key("mine"), "1")
+    redis_client.set(someone_else, "1")
+    try:
+        redis_keys.clear()
+
+        assert redis_keys.keys() == []
+        assert redis_client.get(someone_else) == "1"
+    finally:
+        redis_client.delete(someone_else)
+
+
+def test_keys_of_a_run_that_died_are_deleted_and_a_live_run_keeps_its_own(
+    redis_keys: RunNamespace, redis_client: redis.Redis
+) -> None:
+    alive, dead = namespace(f"{uuid.uuid4().hex[:8]}-gw9"), namespace(f"{uuid.uuid4().hex[:8]}-gw9")
+    with redis_server.client(single_connection_client=True, client_name=alive.rstrip(":")) as live_run:
+        live_run.ping()
+        redis_client.set(f"{alive}kept", "1")
+        redis_client.set(f"{dead}left:behind", "1")
+        try:
+            redis_keys.delete_abandoned()
+
+            assert redis_client.get(f"{alive}kept") == "1"
+            assert redis_client.exists(f"{dead}left:behind") == 0
+        finally:
+            redis_client.delete(f"{alive}kept", f"{dead}left:behind")

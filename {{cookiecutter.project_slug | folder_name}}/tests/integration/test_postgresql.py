@@ -1,6 +1,13 @@
-"""What only a real PostgreSQL can show: URLs from the environment, and workers claiming at the same time."""
+"""What only a real PostgreSQL can show: URLs from the environment, workers claiming at the same time, and a
+server shared with other runs."""
 
 from __future__ import annotations
+
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
 
 import pytest
 
@@ -9,6 +16,7 @@ from {{ cookiecutter.package_name }}.models import Priority
 from {{ cookiecutter.package_name }}.settings import load_settings
 from {{ cookiecutter.package_name }}.task_queue import TaskQueue
 
+from tests.helpers import postgres
 from tests.helpers.builders import AgentBuilder, TicketBuilder
 
 
@@ -39,3 +47,52 @@ def test_a_claim_skips_tasks_another_worker_has_locked(make_database, settings) 
     assert held is not None
     assert other is not None
     assert other.id != held.id
+
+
+DIES_HOLDING_A_DATABASE = """
+import os, sys
+from sqlalchemy import make_url
+from tests.helpers import postgres
+
+databases = postgres.RunDatabases(make_url(sys.argv[1]), sys.argv[2]).__enter__()
+databases.create("left").__enter__()
+print(databases.name("left"))
+os._exit(0)  # no clean-up at all, as when the process is killed
+"""
+
+
+def test_the_databases_of_a_run_that_died_are_dropped_by_the_next(postgres_server) -> None:
+    url = postgres_server.render_as_string(hide_password=False)
+    dead_run = subprocess.run(
+        [sys.executable, "-c", DIES_HOLDING_A_DATABASE, url, another_owner()],
+        cwd=Path(__file__).parents[2],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    left = dead_run.stdout.strip()
+
+    with postgres.RunDatabases(postgres_server, another_owner()) as next_run:
+        # The server releases a lock when it notices the connection is gone: within milliseconds, not at once.
+        deadline = time.monotonic() + 10
+        while left in next_run.owned_databases() and time.monotonic() < deadline:
+            time.sleep(0.1)
+            next_run.drop_abandoned()
+
+        assert left.startswith(postgres_server.database)
+        assert left not in next_run.owned_databases()
+
+
+def test_a_run_never_drops_a_live_run_databases(postgres_server) -> None:
+    live_owner, next_owner = another_owner(), another_owner()
+    with (
+        postgres.RunDatabases(postgres_server, live_owner) as live,
+        live.create("kept"),
+        postgres.RunDatabases(postgres_server, next_owner) as next_run,
+    ):
+        assert next_run.owned_databases()[live.name("kept")] == live_owner
+
+
+def another_owner() -> str:
+    """An owner no other run has, like ``servers.owner()`` gives each test process."""
+    return f"{uuid.uuid4().hex[:8]}-gw9"

@@ -6,6 +6,7 @@ import pytest
 
 from {{ cookiecutter.package_name }}.settings import (
     ScoringWeights,
+    Settings,
     SettingsError,
     apply_overrides,
     build,
@@ -52,17 +53,76 @@ def test_an_unknown_environment_names_the_missing_file(monkeypatch: pytest.Monke
         load_settings()
 
 
-def test_an_unknown_key_is_refused_with_the_known_ones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / "test.yaml").write_text("task_queue:\n  max_retrys: 3\n")
-    monkeypatch.setenv("APP_CONFIG_DIR", str(tmp_path))
+def write_test_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    """``text`` as ``config/test.yaml`` of a project in ``tmp_path``, the working directory, as under pytest."""
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "test.yaml").write_text(text)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("APP_CONFIG_DIR", str(tmp_path / "config"))
 
-    with pytest.raises(SettingsError, match=r"unknown setting\(s\) max_retrys; known: .*max_retries"):
+
+def test_a_yaml_syntax_error_names_the_file_the_line_and_its_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_test_config(tmp_path, monkeypatch, "task_queue:\n  age_ceiling_seconds: 60\n  max_retries: [2\nworker: {}\n")
+
+    with pytest.raises(SettingsError) as raised:
         load_settings()
 
+    assert str(raised.value) == (
+        "config/test.yaml, line 3: 'max_retries: [2' is not valid YAML "
+        "(while parsing a flow sequence; expected ',' or ']', but got ':')"
+    )
 
-def test_a_value_of_the_wrong_type_is_refused() -> None:
-    with pytest.raises(SettingsError, match="max_retries must be int, got 'three'"):
-        build(type(load_task_queue_settings()), {"max_retries": "three"}, where="test")
+
+def test_an_unknown_key_names_its_line_and_the_keys_its_section_accepts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_test_config(tmp_path, monkeypatch, "task_queue:\n  age_ceiling_seconds: 60\n  max_retrys: 3\n")
+
+    with pytest.raises(SettingsError) as raised:
+        load_settings()
+
+    assert str(raised.value) == (
+        "config/test.yaml, line 3: task_queue.max_retrys is not a setting; the section task_queue accepts "
+        "weights, age_ceiling_seconds, default_timeout_seconds, max_retries"
+    )
+
+
+def test_a_value_of_the_wrong_type_names_its_line_and_the_type_expected(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_test_config(tmp_path, monkeypatch, "task_queue:\n  weights:\n    age: 0.5\n  max_retries: lots\n")
+
+    with pytest.raises(SettingsError) as raised:
+        load_settings()
+
+    assert str(raised.value) == "config/test.yaml, line 4: task_queue.max_retries must be a whole number, got 'lots'"
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("  weights: 3", "task_queue.weights must be a section (key: value lines), got 3"),
+        ("  age_ceiling_seconds: soon", "task_queue.age_ceiling_seconds must be a number, got 'soon'"),
+        ("  max_retries: true", "task_queue.max_retries must be a whole number, got True"),
+    ],
+    ids=["section", "number", "whole-number"],
+)
+def test_each_kind_of_setting_says_what_it_accepts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, line: str, expected: str
+) -> None:
+    write_test_config(tmp_path, monkeypatch, f"task_queue:\n{line}\n")
+
+    with pytest.raises(SettingsError) as raised:
+        load_settings()
+
+    assert str(raised.value) == f"config/test.yaml, line 2: {expected}"
+
+
+def test_build_names_the_source_it_is_given() -> None:
+    with pytest.raises(SettingsError, match=r"^test: database.echo must be true or false, got 'yes please'$"):
+        build(Settings, {"database": {"echo": "yes please"}}, where="test")
 
 
 def test_an_integer_is_accepted_where_a_float_is_expected() -> None:
