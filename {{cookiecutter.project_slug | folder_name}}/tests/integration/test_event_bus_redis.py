@@ -61,7 +61,7 @@ def test_the_bus_survives_an_unreachable_server() -> None:
 
 
 def test_clearing_deletes_this_process_keys_and_no_other(redis_keys: RunNamespace, redis_client: redis.Redis) -> None:
-    someone_else = "not-a-test-run:kept"
+    someone_else = f"not-a-test-run:{uuid.uuid4().hex}"  # unique: another run may be checking its own
     redis_client.set(redis_keys.key("mine"), "1")
     redis_client.set(someone_else, "1")
     try:
