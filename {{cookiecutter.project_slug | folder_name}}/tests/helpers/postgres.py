@@ -113,9 +113,7 @@ class RunDatabases:
 
     def __exit__(self, *exc_info: object) -> None:
         assert self.guard is not None
-        for name in self.owned_databases(self.owner):  # any a failed test left
-            self.drop(name)
-        self.guard.close()
+        self.guard.close()  # each database was dropped as its block ended (``create``)
 
     def name(self, purpose: str) -> str:
         """``<database>_<run>_<worker>_<purpose>``, shortened with a hash to PostgreSQL's 63-byte limit."""
@@ -155,16 +153,15 @@ class RunDatabases:
         assert self.guard is not None
         self.guard.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
-    def owned_databases(self, owner: str | None = None) -> dict[str, str]:
-        """Databases marked as a test run's, by name, with their owner (only ``owner``'s when given)."""
+    def owned_databases(self) -> dict[str, str]:
+        """Databases marked as a test run's, by name, with their owner."""
         assert self.guard is not None
         rows = self.guard.execute(
             "SELECT datname, shobj_description(oid, 'pg_database') FROM pg_database"
             " WHERE starts_with(shobj_description(oid, 'pg_database'), %s)",
             (OWNER_COMMENT,),
         ).fetchall()
-        owners = {name: comment.removeprefix(OWNER_COMMENT).split(" ")[0] for name, comment in rows}
-        return {name: who for name, who in owners.items() if owner is None or who == owner}
+        return {name: comment.removeprefix(OWNER_COMMENT).split(" ")[0] for name, comment in rows}
 
     def drop_abandoned(self) -> None:
         """Drop the databases of owners whose process is gone: their advisory lock is free."""

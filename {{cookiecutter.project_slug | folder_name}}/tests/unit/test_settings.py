@@ -61,63 +61,41 @@ def write_test_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str
     monkeypatch.setenv("APP_CONFIG_DIR", str(tmp_path / "config"))
 
 
-def test_a_yaml_syntax_error_names_the_file_the_line_and_its_text(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    write_test_config(tmp_path, monkeypatch, "task_queue:\n  age_ceiling_seconds: 60\n  max_retries: [2\nworker: {}\n")
-
-    with pytest.raises(SettingsError) as raised:
-        load_settings()
-
-    assert str(raised.value) == (
-        "config/test.yaml, line 3: 'max_retries: [2' is not valid YAML "
-        "(while parsing a flow sequence; expected ',' or ']', but got ':')"
-    )
-
-
-def test_an_unknown_key_names_its_line_and_the_keys_its_section_accepts(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    write_test_config(tmp_path, monkeypatch, "task_queue:\n  age_ceiling_seconds: 60\n  max_retrys: 3\n")
-
-    with pytest.raises(SettingsError) as raised:
-        load_settings()
-
-    assert str(raised.value) == (
-        "config/test.yaml, line 3: task_queue.max_retrys is not a setting; the section task_queue accepts "
-        "weights, age_ceiling_seconds, default_timeout_seconds, max_retries"
-    )
-
-
-def test_a_value_of_the_wrong_type_names_its_line_and_the_type_expected(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    write_test_config(tmp_path, monkeypatch, "task_queue:\n  weights:\n    age: 0.5\n  max_retries: lots\n")
-
-    with pytest.raises(SettingsError) as raised:
-        load_settings()
-
-    assert str(raised.value) == "config/test.yaml, line 4: task_queue.max_retries must be a whole number, got 'lots'"
-
-
 @pytest.mark.parametrize(
-    ("line", "expected"),
+    ("text", "expected"),
     [
-        ("  weights: 3", "task_queue.weights must be a section (key: value lines), got 3"),
-        ("  age_ceiling_seconds: soon", "task_queue.age_ceiling_seconds must be a number, got 'soon'"),
-        ("  max_retries: true", "task_queue.max_retries must be a whole number, got True"),
+        (
+            "task_queue:\n  age_ceiling_seconds: 60\n  max_retries: [2\nworker: {}\n",
+            "line 3: 'max_retries: [2' is not valid YAML (while parsing a flow sequence; expected ',' or ']', but "
+            "got ':')",
+        ),
+        (
+            "task_queue:\n  age_ceiling_seconds: 60\n  max_retrys: 3\n",
+            "line 3: task_queue.max_retrys is not a setting; the section task_queue accepts weights, "
+            "age_ceiling_seconds, default_timeout_seconds, max_retries",
+        ),
+        ("task_queue:\n  weights: 3\n", "line 2: task_queue.weights must be a section (key: value lines), got 3"),
+        (
+            "task_queue:\n  age_ceiling_seconds: soon\n",
+            "line 2: task_queue.age_ceiling_seconds must be a number, got 'soon'",
+        ),
+        ("task_queue:\n  max_retries: true\n", "line 2: task_queue.max_retries must be a whole number, got True"),
+        (
+            "task_queue:\n  weights:\n    age: 0.5\n  max_retries: lots\n",
+            "line 4: task_queue.max_retries must be a whole number, got 'lots'",
+        ),
     ],
-    ids=["section", "number", "whole-number"],
+    ids=["yaml-syntax", "unknown-key", "section", "number", "whole-number", "nested-line"],
 )
-def test_each_kind_of_setting_says_what_it_accepts(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, line: str, expected: str
+def test_a_broken_file_names_the_line_the_setting_and_what_it_accepts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, expected: str
 ) -> None:
-    write_test_config(tmp_path, monkeypatch, f"task_queue:\n{line}\n")
+    write_test_config(tmp_path, monkeypatch, text)
 
     with pytest.raises(SettingsError) as raised:
         load_settings()
 
-    assert str(raised.value) == f"config/test.yaml, line 2: {expected}"
+    assert str(raised.value) == f"config/test.yaml, {expected}"
 
 
 def test_build_names_the_source_it_is_given() -> None:
