@@ -9,7 +9,7 @@ import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench import analytics, isolation, parallel, shards, testmon_selection
+from bench import analytics, isolation, parallel, shards, testmon_selection, unit_tier
 from bench.common import ROOT, baked_project, cores
 
 DEFAULT_DATABASE_URL = "postgresql+psycopg://postgres:postgres@127.0.0.1:5432/bench_isolation"
@@ -29,6 +29,7 @@ def main() -> None:
             isolation.measure(project, database_url, rounds=200),
             shards.measure(project),
             analytics.measure(project, options.rounds),
+            unit_tier.measure(project, options.rounds),
         ]
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     machine = f"{platform.system()} {platform.machine()}, {cores()} cores, Python {platform.python_version()}"

@@ -91,7 +91,7 @@ def measure(project: Path, rounds: int) -> Section:
     section = Section(
         "Parallel runs: pytest-xdist",
         f"Serial and parallel runs of the same tests alternate for {rounds} rounds on this {cores()}-core machine; "
-        "medians, and the speed-up is serial / parallel. `-n auto` is decided by `tests/plugins/workers.py` from "
+        "medians, and the speed-up is serial / parallel. `-n auto` is decided by pytest-suite-toolkit from "
         "`.test_durations`, stored by a serial `--store-durations` run first. The CPU-bound suite is 40 tests "
         "calibrated to about 20 s, then 40 s, of work in total.",
         header=("suite", "parallel", "serial s", "parallel s", "speed-up"),

@@ -82,8 +82,8 @@ def remove_redis(root: Path) -> None:
 
 
 def remove_servers(root: Path) -> None:
-    """Nothing needs a server any more: no compose file, no URLs to configure, no skip-or-fail plumbing."""
-    remove(root, ["compose.yaml", ".env.test.example", "tests/helpers/servers.py"])
+    """Nothing needs a server any more: no compose file, no URLs to configure."""
+    remove(root, ["compose.yaml", ".env.test.example"])
 
 
 def remove_async(root: Path) -> None:

@@ -23,6 +23,7 @@ STDLIB_NAMES = "import json, sys; print(json.dumps(sorted(sys.stdlib_module_name
 INSTALLED_NAMES = """
 import json
 from importlib.metadata import distributions
+from pathlib import Path
 names = set()
 for dist in distributions():
     for file in dist.files or ():
@@ -31,6 +32,10 @@ for dist in distributions():
             names.add(top.split(".")[0])
         elif len(file.parts) > 1 and not top.endswith((".dist-info", ".data")) and top.isidentifier():
             names.add(top)
+        if len(file.parts) == 1 and file.suffix == ".pth":  # an editable install: the folders it puts on sys.path
+            for line in Path(file.locate()).read_text().splitlines():
+                if line.strip() and not line.startswith(("#", "import")) and Path(line.strip()).is_dir():
+                    names.update(p.name for p in Path(line.strip()).iterdir() if (p / "__init__.py").is_file())
 print(json.dumps(sorted(names)))
 """
 # Names that belong to the environment's machinery, not to a module anyone imports.

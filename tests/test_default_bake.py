@@ -37,12 +37,14 @@ REQUIRED_FILES = [
     "tests/helpers/matchers.py",
     "tests/helpers/factories.py",
     *[f"tests/{tier}/conftest.py" for tier in TIERS],
+    "pytest-suite-toolkit/pyproject.toml",
+    "pytest-suite-toolkit/README.md",
     *[f"src/work_queue/{module}.py" for module in ("settings", "models", "database", "task_queue", "event_bus")],
 ]
 MAKE_TARGETS = [
     "help", "test", "test-all", "test-unit", "test-integration", "test-e2e", "test-performance", "test-fast",
     "test-parallel", "test-coverage", "test-failed", "test-clean", "test-rebuild", "test-smoke", "test-dry",
-    "test-report",
+    "test-report", "test-toolkit",
 ]  # fmt: skip
 
 
@@ -100,11 +102,14 @@ def test_pyproject_metadata_and_dependency_groups(pyproject: dict) -> None:
 def test_pytest_runs_strict_with_every_tier_declared(pyproject: dict) -> None:
     options = pyproject["tool"]["pytest"]["ini_options"]
     declared = {marker.split(":")[0]: marker.split(":", 1)[1].strip() for marker in options["markers"]}
+    tiers = {line.split(":")[0]: line.split(":", 1)[1].strip() for line in options["tiers"]}  # pytest-suite-toolkit
 
     assert {"--strict-markers", "--strict-config"} <= set(options["addopts"])
     assert options["xfail_strict"] is True
-    assert set(TIERS) <= set(declared)
+    assert list(tiers) == [f"tests/{tier}" for tier in TIERS]
     assert all(declared.values()), "every marker needs a description"
+    assert all(tiers.values()), "every tier needs a description"
+    assert [line.split("=")[0] for line in options["tier_timeouts"]] == list(TIERS)
     assert options["asyncio_default_fixture_loop_scope"] == options["asyncio_default_test_loop_scope"] == "function"
 
 
@@ -135,6 +140,7 @@ def test_the_readme_tours_every_tier_and_folder(default_project: Path) -> None:
 
     for folder in [*(f"tests/{tier}/" for tier in TIERS), "tests/fixtures/", "tests/helpers/", "config/"]:
         assert f"`{folder}" in readme, folder
+    assert "`pytest-suite-toolkit/`" in readme
 
 
 @pytest.mark.parametrize("command", [["check"], ["format", "--check"]], ids=" ".join)

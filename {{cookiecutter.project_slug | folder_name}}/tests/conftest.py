@@ -1,8 +1,9 @@
-"""Root of the test suite: environment, shared fixtures and tier markers.
+"""Root of the test suite: environment, settings and shared fixtures.
 
 Fixtures live in ``tests/fixtures/`` (loaded below) and call builders in ``tests/helpers/``; each tier's
-``conftest.py`` only picks the backends for its tier. Tier markers (``unit``, ``integration``...) come from the
-folder a test lives in, so ``-m integration`` and ``tests/integration`` select the same tests.
+``conftest.py`` only picks the backends for its tier. The machinery is the pytest-suite-toolkit plugin
+(``pytest-suite-toolkit/``, installed with the test dependencies): tier markers (``unit``, ``integration``...) from
+the folder a test lives in, time limits per tier, test analytics, and the servers check below.
 """
 
 from __future__ import annotations
@@ -22,35 +23,16 @@ from {{ cookiecutter.package_name }}.settings import (
     load_settings,
 )
 
-from tests.helpers import servers  # [if servers]
 from tests.helpers.postgres import connect as connect_postgres  # [if postgresql]
 from tests.helpers.redis_server import connect as connect_redis  # [if redis]
-from tests.helpers.servers import ServerUnavailable  # [if servers]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-TESTS_ROOT = Path(__file__).resolve().parent
-# The tiers, each a folder of tests/, and how many seconds one of its tests may take, fixtures included, before
-# pytest-timeout fails it with the stack of where it hung and the run goes on: about ten times the slowest test
-# measured on a 2-core machine, so a busy CI runner stays well inside. `--timeout N` (or PYTEST_TIMEOUT=N) sets
-# one limit for every test instead.
-TIERS = {"unit": 15, "integration": 60, "e2e": 60, "performance": 60, "property": 120, "contract": 30, "chaos": 30}
-# [if servers]
-# The session fixtures that need a server, and how each connects to it.
-SERVER_FIXTURES = {
-    "postgres_server": connect_postgres,  # [if postgresql]
-    "redis_server_url": connect_redis,  # [if redis]
-}
-# [end servers]
 
 pytest_plugins = [
-    "pytester",
     "tests.fixtures.database",
     "tests.fixtures.redis",  # [if redis]
     "tests.fixtures.domain",
     "tests.fixtures.mocks",
-    "tests.plugins.analytics",
-    "tests.plugins.testmon_inputs",
-    "tests.plugins.workers",
 ]
 
 # Before any test module is imported: the test settings, then URLs and secrets from .env.test when it exists.
@@ -60,47 +42,14 @@ os.environ[CONFIG_DIR_VAR] = str(PROJECT_ROOT / "config")
 load_dotenv(PROJECT_ROOT / ".env.test", override=False)
 
 
-def tier_of(path: Path) -> str | None:
-    try:
-        folder = path.relative_to(TESTS_ROOT).parts[0]
-    except (ValueError, IndexError):
-        return None
-    return folder if folder in TIERS else None
-
-
-@pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> Iterator[None]:
-    # tryfirst: the markers must exist before -m deselects anything.
-    tier_timeouts = config.getoption("timeout") is None and "PYTEST_TIMEOUT" not in os.environ  # no limit for all
-    for item in items:
-        tier = tier_of(item.path)
-        if tier is not None:
-            item.add_marker(tier)
-            if tier_timeouts and item.get_closest_marker("timeout") is None:
-                item.add_marker(pytest.mark.timeout(TIERS[tier]))
-    return (yield)
-
-
 # [if servers]
-def pytest_collection_finish(session: pytest.Session) -> None:
-    # Before the first test: a server that answers now and fails later in the run is an error, not a skip.
-    servers.check_needed(session.items, SERVER_FIXTURES)
-
-
-skipped_for_a_server = pytest.StashKey[set[str]]()
-
-
-@pytest.hookimpl(wrapper=True, tryfirst=True)  # tryfirst: outside pytest-testmon's wrapper, to see what it adds
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[pytest.TestReport]:
-    report = yield
-    skipped = item.config.stash.setdefault(skipped_for_a_server, set())
-    if call.excinfo is not None and call.excinfo.errisinstance(ServerUnavailable):
-        # Report every skip for a missing server at one place, so `-rs` prints one line per server, not per test.
-        report.longrepr = (str(servers.__file__), None, str(call.excinfo.value.msg))
-        skipped.add(item.nodeid)
-    if call.when == "teardown":
-        servers.forget_in_testmon(report, skipped)  # they ran nothing: the next run, with the server, selects them
-    return report
+def pytest_server_fixtures() -> dict[str, object]:
+    """The session fixtures that need a server, and how each connects to it (pytest-suite-toolkit asks each server
+    once before the first test: one that answers then and fails later in the run is an error, not a skip)."""
+    return {
+        "postgres_server": connect_postgres,  # [if postgresql]
+        "redis_server_url": connect_redis,  # [if redis]
+    }
 
 
 # [end servers]

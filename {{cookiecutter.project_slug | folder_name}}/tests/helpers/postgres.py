@@ -6,6 +6,8 @@ touched. Each one carries a comment naming its owner, and the owner holds a Post
 as its process lives. The server releases that lock when the connection ends, however the process ended, so a
 database whose owner's lock is free was left by a killed run: the next run drops it. Nothing without that comment
 is ever dropped.
+
+Needs: pytest-suite-toolkit, pytest-postgresql.
 """
 
 from __future__ import annotations
@@ -19,11 +21,10 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sqlalchemy import URL, Engine, make_url
+from suite_toolkit.servers import CONNECT_TIMEOUT, Server
 
 from {{ cookiecutter.package_name }}.database import make_engine
 from {{ cookiecutter.package_name }}.models import Base
-
-from tests.helpers.servers import CONNECT_TIMEOUT, Server
 
 if TYPE_CHECKING:
     import psycopg

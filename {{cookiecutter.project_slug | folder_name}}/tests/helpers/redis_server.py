@@ -5,6 +5,8 @@ Only the logical database in ``REDIS_URL_TEST`` is used, and in it only keys und
 run on the server never hears this one's events. The process keeps a connection named after its namespace open
 for as long as it lives; Redis drops it when the process ends, however it ended, so keys under a namespace no
 connection is named after were left by a killed run: the next run deletes them.
+
+Needs: pytest-suite-toolkit.
 """
 
 from __future__ import annotations
@@ -14,8 +16,7 @@ import os
 from urllib.parse import urlsplit
 
 import redis
-
-from tests.helpers.servers import CONNECT_TIMEOUT, Server
+from suite_toolkit.servers import CONNECT_TIMEOUT, Server
 
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/1"
 URL_VARIABLE = "REDIS_URL_TEST"

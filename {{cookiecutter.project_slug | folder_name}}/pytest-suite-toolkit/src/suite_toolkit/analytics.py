@@ -1,16 +1,15 @@
-"""Test analytics: every run goes into a history, which finds regressions and flaky tests and sorts tests by speed.
+"""Test analytics: every run goes into the test history, which finds regressions and flaky tests and sorts tests
+by speed.
 
-- Each test's outcome, its setup/call/teardown seconds (as ``--durations`` measures them), its tier and its xdist
-  worker go into ``.test-history.db`` (SQLite, gitignored) with the run's commit: one write at the end of the run,
-  by the controller only when xdist runs the tests.
+- Each test's outcome, its setup/call/teardown seconds (pytest's own measure, as ``--durations`` prints), its tier
+  (``tiers``) and its xdist worker go into the history with the run's commit: one write at the end of the run, by
+  the controller only when xdist runs the tests.
 - A test's baseline is the median of its last passing runs. A test slower than its baseline by a factor AND by a
   floor in seconds is a regression, so that noise alone alerts nothing. A test that passed and failed on the same
-  code (``src/``, ``tests/`` and ``config/`` byte for byte) is flaky. Both are printed at the end of the run.
+  code (the ``analytics_code`` files, byte for byte) is flaky. Both are printed at the end of the run.
 - Speed markers come from the baselines, not from decorators: ``fast`` (under 0.1 s), ``medium`` (up to 1 s) and
   ``slow``, applied at collection, so ``-m "not slow"`` deselects what was measured slow. A test not measured yet
   has no speed marker.
-
-``--no-analytics`` turns all of it off, ``--analytics-file`` moves the history. ``make test-report`` draws it.
 """
 
 from __future__ import annotations
@@ -18,51 +17,41 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
 
-from tests.plugins.history import Baseline, History, Measurement, Run, regressions, speed_of
+from suite_toolkit import tiers
+from suite_toolkit.analysis import Baseline, Measurement, Run, regressions, speed_of
+from suite_toolkit.history import History
+from suite_toolkit.private_api import worker_of
 
-DEFAULT_FILE = ".test-history.db"
-CODE_FOLDERS = ("src", "tests", "config")  # "the same code" for flaky tests: these folders, byte for byte
+CODE = ("src", "tests", "config")  # the default "code" for flaky tests: these folders, byte for byte
 SPEEDS = {
-    "fast": "measured: baseline under 0.1 s (tests/plugins/analytics.py)",
+    "fast": "measured: baseline under 0.1 s (pytest-suite-toolkit)",
     "medium": "measured: baseline from 0.1 s to 1 s",
     "slow": "measured: baseline over 1 s",
 }
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("analytics", "test analytics (tests/plugins/analytics.py)")
-    group.addoption("--no-analytics", action="store_true", help="record nothing, mark nothing, report nothing")
-    group.addoption("--analytics-file", metavar="PATH", help=f"the history database (default: {DEFAULT_FILE})")
-    parser.addini("analytics_baseline_runs", "passing runs a baseline is the median of", default="5")
-    parser.addini("analytics_min_runs", "passing runs a baseline needs before it can flag a regression", default="3")
-    parser.addini("analytics_regression_factor", "times slower than its baseline for a regression", default="2.0")
-    parser.addini("analytics_regression_floor", "seconds slower than its baseline for a regression", default="0.1")
-
-
-def pytest_configure(config: pytest.Config) -> None:
+def configure(config: pytest.Config) -> None:
     for name, description in SPEEDS.items():
         config.addinivalue_line("markers", f"{name}: {description}")
     if config.option.no_analytics:
         return
-    path = Path(config.option.analytics_file or config.rootpath / DEFAULT_FILE)
+    path = config.rootpath / (config.option.analytics_file or config.getini("analytics_file"))
     # An xdist worker reads baselines to mark its tests; only the controller, which sees every report, writes.
-    config.pluginmanager.register(Analytics(config, History(path), writes=not hasattr(config, "workerinput")))
+    analytics = Analytics(config, History(path), writes=not hasattr(config, "workerinput"))
+    config.pluginmanager.register(analytics, "suite_toolkit.analytics")
 
 
-def tier_of(nodeid: str) -> str:
-    parts = nodeid.split("/", 2)
-    return parts[1] if len(parts) == 3 and parts[0] == "tests" else ""
-
-
-def code_version(root: Path) -> tuple[str | None, str]:
+def code_version(root: Path, code: Iterable[str]) -> tuple[str | None, str]:
     """The commit, if any, and a fingerprint of the code as it is on disk, committed or not."""
     fingerprint = hashlib.sha1()
-    for folder in CODE_FOLDERS:
-        for path in sorted((root / folder).rglob("*")):
+    for entry in code:
+        top = root / entry
+        for path in sorted([top, *top.rglob("*")] if top.is_dir() else [top]):
             if path.is_file() and "__pycache__" not in path.parts:
                 fingerprint.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
     try:
@@ -79,6 +68,7 @@ class Analytics:
         self.config = config
         self.history = history
         self.writes = writes
+        self.tiers = [tier.name for tier in tiers.configured(config)]
         self.started = time.time()
         self.baselines: dict[str, Baseline] | None = None
         self.measurements: dict[str, Measurement] = {}
@@ -105,9 +95,9 @@ class Analytics:
             return
         measurement = self.measurements.get(report.nodeid)
         if measurement is None:
-            node = getattr(report, "node", None)  # set by xdist on the reports its workers send
-            worker = node.gateway.id if node is not None else "main"
-            measurement = self.measurements[report.nodeid] = Measurement(report.nodeid, tier_of(report.nodeid), worker)
+            tier = tiers.tier_of(report, self.tiers)
+            measurement = Measurement(report.nodeid, tier, worker_of(report))
+            self.measurements[report.nodeid] = measurement
         setattr(measurement, report.when, report.duration)
         if report.failed:
             measurement.outcome = "failed" if report.when == "call" else "error"
@@ -119,7 +109,7 @@ class Analytics:
             return
         ini = self.config.getini
         baselines = self.known_baselines()  # from the runs before this one
-        commit, version = code_version(self.config.rootpath)
+        commit, version = code_version(self.config.rootpath, ini("analytics_code"))
         run = Run(self.started, commit, version, time.time() - self.started)
         measured = list(self.measurements.values())
         slower = regressions(

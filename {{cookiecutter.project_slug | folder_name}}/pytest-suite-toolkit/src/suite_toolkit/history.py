@@ -3,7 +3,8 @@
 ``runs`` holds a row per run (when, which commit, which code), ``results`` a row per test per run (outcome,
 setup/call/teardown seconds, tier, xdist worker), and ``baselines`` the recent passing durations of each test,
 kept up to date at the end of each run so that reading every baseline costs one small query.
-Used by the analytics plugin (``tests/plugins/analytics.py``) and the report (``tests/plugins/report.py``).
+This is the only module that knows the schema: the plugin (``analytics``) and the report (``report.data``) read and
+write through it.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
+from suite_toolkit.analysis import Baseline, Measurement, Regression, Run, median
+
+DEFAULT_FILE = ".test-history.db"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
@@ -52,79 +55,6 @@ CREATE TABLE IF NOT EXISTS baselines (
 );
 """
 
-FAST_BELOW = 0.1  # seconds: a baseline below this is `fast`
-SLOW_ABOVE = 1.0  # seconds: a baseline above this is `slow`; in between, `medium`
-
-
-@dataclass
-class Measurement:
-    """One test in one run; a phase that did not run (setup failed, say) counts 0 seconds."""
-
-    nodeid: str
-    tier: str
-    worker: str
-    outcome: str = "passed"  # passed, failed (in the test), error (in setup or teardown), skipped
-    setup: float = 0.0
-    call: float = 0.0
-    teardown: float = 0.0
-
-    @property
-    def seconds(self) -> float:
-        return self.setup + self.call + self.teardown
-
-
-@dataclass(frozen=True)
-class Run:
-    started: float
-    commit_sha: str | None
-    code_version: str
-    seconds: float
-
-
-@dataclass(frozen=True)
-class Baseline:
-    median: float
-    runs: int  # how many passing runs the median is taken over
-
-
-@dataclass(frozen=True)
-class Regression:
-    nodeid: str
-    seconds: float
-    baseline: Baseline
-
-    @property
-    def factor(self) -> float:
-        return self.seconds / self.baseline.median if self.baseline.median else float("inf")
-
-
-def speed_of(baseline: float) -> str:
-    if baseline < FAST_BELOW:
-        return "fast"
-    return "medium" if baseline <= SLOW_ABOVE else "slow"
-
-
-def median(values: list[float]) -> float:
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
-
-
-def regressions(
-    measurements: Iterable[Measurement], baselines: dict[str, Baseline], factor: float, floor: float, min_runs: int
-) -> list[Regression]:
-    """Passing tests slower than their baseline by ``factor`` AND by at least ``floor`` seconds, over a baseline of
-    at least ``min_runs`` runs: a 2 ms test taking 5 ms is noise, not a regression. Slowest first."""
-    found = []
-    for measurement in measurements:
-        baseline = baselines.get(measurement.nodeid)
-        if measurement.outcome != "passed" or baseline is None or baseline.runs < min_runs:
-            continue
-        seconds = measurement.seconds
-        if seconds > baseline.median * factor and seconds - baseline.median >= floor:
-            found.append(Regression(measurement.nodeid, seconds, baseline))
-    return sorted(found, key=lambda regression: regression.factor, reverse=True)
-
 
 class History:
     """The history file. Opened per use: nothing stays open between the start and the end of a run."""
@@ -145,6 +75,31 @@ class History:
         with self.connect() as db:
             rows = db.execute("SELECT nodeid, median, runs FROM baselines").fetchall()
         return {nodeid: Baseline(value, runs) for nodeid, value, runs in rows}
+
+    def runs(self, limit: int) -> list[tuple[int, float, str | None, int, int, float]]:
+        """The latest ``limit`` runs, oldest first: id, started, commit, tests, failed, seconds."""
+        with self.connect() as db:
+            rows = db.execute(
+                "SELECT id, started, commit_sha, tests, failed, seconds FROM runs ORDER BY id DESC LIMIT ?", (limit,)
+            ).fetchall()
+        return rows[::-1]
+
+    def seconds_per_tier(self, first_run: int) -> list[tuple[int, str, float]]:
+        """Run id, tier and the seconds its tests took, for each run from ``first_run`` on."""
+        with self.connect() as db:
+            return db.execute(
+                "SELECT run_id, tier, SUM(setup + call + teardown) FROM results WHERE run_id >= ? "
+                "GROUP BY run_id, tier",
+                (first_run,),
+            ).fetchall()
+
+    def regressions_in(self, run_id: int) -> list[tuple[str, float, float]]:
+        """The regressions the plugin found in a run: test id, seconds, baseline; most slowed down first."""
+        with self.connect() as db:
+            return db.execute(
+                "SELECT nodeid, seconds, baseline FROM regressions WHERE run_id = ? ORDER BY seconds / baseline DESC",
+                (run_id,),
+            ).fetchall()
 
     def record(self, run: Run, measurements: list[Measurement], keep: int, slower: Iterable[Regression] = ()) -> int:
         """Write a run, its results, its regressions and the updated baselines (the last ``keep`` passing

@@ -1,4 +1,4 @@
-"""The test report (tests/plugins/report.py) drawn from a history written here, run by run."""
+"""The report (``python -m suite_toolkit.report``) drawn from a history written here, run by run."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
-
-from tests.plugins.history import History, Measurement, Run, regressions
-from tests.plugins.report import collect, main
+from suite_toolkit.analysis import Measurement, Run, regressions
+from suite_toolkit.history import History
+from suite_toolkit.report.__main__ import main
+from suite_toolkit.report.data import collect
 
 
 def measurement(nodeid: str, seconds: float, outcome: str = "passed") -> Measurement:

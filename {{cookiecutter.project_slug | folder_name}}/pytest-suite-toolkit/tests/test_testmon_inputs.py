@@ -1,17 +1,11 @@
-"""The suite's own plugins: testmon's view of non-Python inputs, and the worker count for `-n auto`."""
+"""What pytest-testmon cannot trace, as digests: the files the tests read, and import-time code."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
-
-from tests.plugins.testmon_inputs import import_time_digest, inputs_digest
-from tests.plugins.workers import workers_for
-
-# The inner runs have no configuration of their own: keep installed plugins' advice about it out of the output.
-INNER_RUN = ("-W", "ignore::pytest.PytestDeprecationWarning")
+from suite_toolkit.testmon_inputs import import_time_digest, inputs_digest
 
 
 @pytest.fixture
@@ -51,31 +45,6 @@ def test_the_digest_ignores_python_and_other_files(project: Path) -> None:
     (project / "README.md").write_text("# changed\n")
 
     assert inputs_digest(project) == before
-
-
-@pytest.mark.parametrize(
-    ("seconds", "cores", "workers"),
-    [(0, 2, 0), (15.9, 2, 0), (16, 2, 2), (100, 2, 2), (100, 8, 8), (40, 8, 5), (16, 1, 0)],
-)
-def test_workers_need_enough_measured_work_and_cores(seconds: float, cores: int, workers: int) -> None:
-    assert workers_for(seconds, cores) == workers
-
-
-def test_n_auto_stays_serial_and_says_why_without_durations(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile("def test_one(): pass")
-
-    result = pytester.runpytest(*INNER_RUN, "-p", "tests.plugins.workers", "-n", "auto")
-
-    result.stdout.fnmatch_lines(["xdist workers (-n auto): serial: no .test_durations yet*", "*1 passed*"])
-
-
-def test_n_auto_stays_serial_for_a_small_measured_suite(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile("def test_one(): pass")
-    pytester.path.joinpath(".test_durations").write_text(json.dumps({"test_one.py::test_one": 3.5}))
-
-    result = pytester.runpytest(*INNER_RUN, "-p", "tests.plugins.workers", "-n", "auto")
-
-    result.stdout.fnmatch_lines(["xdist workers (-n auto): serial: 3.5 s measured, * cores", "*1 passed*"])
 
 
 @pytest.fixture

@@ -1,12 +1,23 @@
-"""The servers the integration and e2e tiers share with everything else on a machine: when to skip, when to fail,
-and whose things a run may touch.
+"""Servers the tests share with everything else on a machine: when to skip, when to fail, and whose things a run
+may touch.
 
 * A test skips only when its server never answered in this run, with one line giving the cause (refused, timed
-  out, authentication failed, not that kind of server) and the fix. With ``TEST_REQUIRE_SERVERS=1`` (CI) that is
-  a failure. A server that answered earlier in the run and then fails is an error naming it, never a skip: the
-  root conftest checks each server the selected tests need before the first test runs (``check_needed``).
+  out, authentication failed, not that kind of server) and the fix; ``-rs`` prints one line per server, not per
+  test. With ``TEST_REQUIRE_SERVERS=1`` (CI) that is a failure. A server that answered earlier in the run and then
+  fails is an error naming it, never a skip: before the first test, each server that the selected tests need is
+  asked once (the fixtures named by the ``pytest_server_fixtures`` hook, see ``hooks``).
+* Tests skipped for a missing server ran nothing: pytest-testmon does not record them, so the next run, with the
+  server, selects them.
 * Whatever a run creates on a server is named for its owner (``owner``): the run, shared by its xdist workers,
   and the process, so two checkouts, two CI jobs or two workers never meet, and a run cleans up only its own.
+
+A fixture connects through ``Server.connect``::
+
+    SEARCH = Server("Search", host, port, "SEARCH_URL_TEST", "make search-up", hello=..., recognises=..., ...)
+
+    @pytest.fixture(scope="session")
+    def search_client():
+        return SEARCH.connect(lambda: SearchClient(url))
 """
 
 from __future__ import annotations
@@ -14,11 +25,13 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import NoReturn, TypeVar
 
 import pytest
+
+from suite_toolkit.private_api import forget_in_testmon
 
 REQUIRE_SERVERS_VAR = "TEST_REQUIRE_SERVERS"
 CONNECT_TIMEOUT = 3.0  # seconds; a server on this machine or the next answers in milliseconds
@@ -26,7 +39,7 @@ T = TypeVar("T")
 
 
 class ServerUnavailable(pytest.skip.Exception):
-    """A skip because a server is missing; the root conftest folds these into one summary line per server."""
+    """A skip because a server is missing; the summary folds these into one line per server."""
 
 
 def owner(testrun_uid: str, worker_id: str) -> str:
@@ -43,7 +56,7 @@ class Server:
     host: str
     port: int
     url_variable: str  # the environment variable that holds its URL
-    start: str  # the command that starts one (compose.yaml)
+    start: str  # the command that starts one
     hello: bytes  # bytes this kind of server answers at once...
     recognises: Callable[[bytes], bool]  # ...with a reply this tells apart from any other server's
     is_authentication_error: Callable[[BaseException], bool]
@@ -79,15 +92,15 @@ class Server:
     def diagnose(self, error: Exception) -> tuple[str, str]:
         """The cause of ``error`` in words, and the fix. Client libraries word a refused port, a silent one and a
         server of another kind alike, so the port is asked directly."""
-        check_url = f"Check the host, port, user and password in {self.url_variable} (.env.test)."
+        check_url = f"Check the host, port, user and password in {self.url_variable}."
         if self.is_authentication_error(error):
-            return "authentication failed", f"Check the user name and password in {self.url_variable} (.env.test)."
+            return "authentication failed", f"Check the user name and password in {self.url_variable}."
         try:
             connection = socket.create_connection((self.host, self.port), timeout=CONNECT_TIMEOUT)
         except socket.gaierror:
             return f"no host called {self.host!r}", check_url
         except ConnectionRefusedError:
-            return "connection refused", f"Run `{self.start}`, or set {self.url_variable} (see .env.test.example)."
+            return "connection refused", f"Run `{self.start}`, or set {self.url_variable}."
         except TimeoutError:
             return f"no answer within {CONNECT_TIMEOUT:g} s", check_url
         except OSError as reason:  # no route to the host...
@@ -118,13 +131,27 @@ def check_needed(items: Iterable[pytest.Item], needed_by: dict[str, Callable[[],
             needed_by[name]()
 
 
-def forget_in_testmon(report: pytest.TestReport, skipped: set[str]) -> None:
-    """Keep pytest-testmon from recording the tests in ``skipped`` (skipped for a missing server) as run, so the
-    next run, with the server, selects them again. testmon measures tests in batches and attaches what a batch
-    executed, by test id, to the teardown report of the batch's last test; it has no public way to leave a test
-    out. This is the one place that relies on that, and the template's test of a run with the database down, then
-    up, fails when it changes."""
-    executed = getattr(report, "nodes_files_lines", None)
-    if executed:
-        for nodeid in skipped:
-            executed.pop(nodeid, None)
+class ServerChecks:
+    def __init__(self) -> None:
+        self.skipped: set[str] = set()  # tests skipped for a missing server
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        needed_by: dict[str, Callable[[], object]] = {}
+        for fixtures in session.config.hook.pytest_server_fixtures(config=session.config):
+            needed_by.update(fixtures)
+        check_needed(session.items, needed_by)
+
+    @pytest.hookimpl(wrapper=True, tryfirst=True)  # tryfirst: outside pytest-testmon's wrapper, to see what it adds
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[pytest.TestReport]:
+        report = yield
+        if call.excinfo is not None and call.excinfo.errisinstance(ServerUnavailable):
+            # Every skip for a missing server at one place, so that `-rs` prints one line per server, not per test.
+            report.longrepr = (__file__, None, str(call.excinfo.value.msg))
+            self.skipped.add(item.nodeid)
+        if call.when == "teardown":
+            forget_in_testmon(report, self.skipped)
+        return report
+
+
+def configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(ServerChecks(), "suite_toolkit.servers")

@@ -2,10 +2,10 @@
 
 testmon re-runs a test when Python code that ran inside it changes. Two kinds of input escape it:
 
-* files that are not Python: configuration, test data, the lock file (``TESTMON_INPUTS``);
-* code in ``src/`` that runs when a module is imported rather than inside a test: constants, class attributes,
-  default argument values, decorators. Changing ``TASK_COMPLETED = "task.completed"`` breaks tests that testmon
-  would not select (the template's own tests prove it).
+* files that are not Python: configuration, test data, the lock file (the ``testmon_inputs`` setting);
+* code under test that runs when a module is imported rather than inside a test: constants, class attributes,
+  default argument values, decorators (in the ``testmon_import_time_code`` folders). Changing
+  ``COMPLETED = "task.completed"`` breaks tests that testmon would not select.
 
 This plugin folds a hash of both into testmon's environment. When either changes, the environment is new and
 testmon runs every test once (conservative: it never misses one), then selects as usual again. Editing a
@@ -21,11 +21,13 @@ from pathlib import Path
 
 import pytest
 
-TESTMON_INPUTS = ("config/*.yaml", ".env.test", "tests/**/data/**/*", "uv.lock")
-IMPORT_TIME_CODE = "src"
+from suite_toolkit.private_api import add_to_testmon_environment
+
+INPUTS = ("config/*.yaml", ".env.test", "tests/**/data/**/*", "uv.lock")
+IMPORT_TIME_CODE = ("src",)
 
 
-def inputs_digest(root: Path, patterns: Iterable[str] = TESTMON_INPUTS) -> str:
+def inputs_digest(root: Path, patterns: Iterable[str] = INPUTS) -> str:
     """A short hash of the names and contents of the files matching ``patterns`` under ``root``."""
     digest = hashlib.sha256()
     for pattern in patterns:
@@ -35,13 +37,14 @@ def inputs_digest(root: Path, patterns: Iterable[str] = TESTMON_INPUTS) -> str:
     return digest.hexdigest()[:16]
 
 
-def import_time_digest(folder: Path) -> str:
-    """A short hash of the import-time code of every module under ``folder`` (function bodies excluded)."""
+def import_time_digest(*folders: Path) -> str:
+    """A short hash of the import-time code of every module under ``folders`` (function bodies excluded)."""
     digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*.py")):
-        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-        for node in import_time_nodes(ast.parse(path.read_bytes()).body):
-            digest.update(ast.dump(node).encode())  # no line numbers: moving code changes nothing
+    for folder in folders:
+        for path in sorted(folder.rglob("*.py")):
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+            for node in import_time_nodes(ast.parse(path.read_bytes()).body):
+                digest.update(ast.dump(node).encode())  # no line numbers: moving code changes nothing
     return digest.hexdigest()[:16]
 
 
@@ -59,11 +62,12 @@ def import_time_nodes(body: list[ast.stmt]) -> Iterator[ast.AST]:
             yield node
 
 
-@pytest.hookimpl(tryfirst=True)  # before testmon's own pytest_configure reads the environment
-def pytest_configure(config: pytest.Config) -> None:
-    if not hasattr(config.option, "environment_expression"):  # pytest-testmon is not installed
-        return
+def configure(config: pytest.Config) -> None:
+    """Called before pytest-testmon reads its environment (the plugin's ``pytest_configure`` is ``tryfirst``)."""
     root = config.rootpath
-    chosen = config.option.environment_expression  # --testmon-env, if the user gave one
-    inputs = f"inputs-{inputs_digest(root)}-code-{import_time_digest(root / IMPORT_TIME_CODE)}"
-    config.option.environment_expression = f"{chosen}|{inputs}" if chosen else inputs
+
+    def digests() -> str:
+        code = import_time_digest(*(root / folder for folder in config.getini("testmon_import_time_code")))
+        return f"inputs-{inputs_digest(root, config.getini('testmon_inputs'))}-code-{code}"
+
+    add_to_testmon_environment(config, digests)

@@ -1,74 +1,61 @@
-"""The analytics plugin (tests/plugins/analytics.py) on small suites run by pytester.
+"""Test analytics on small suites run by pytester.
 
-The inner tests take their time on a fake clock: pytest reads durations through ``_pytest.timing``, which
-``run`` replaces for the inner run, and ``timing.sleep(s)`` moves that clock at once. Nothing here waits.
+The inner tests take their time on a fake clock: the inner conftest sets each report's ``duration`` (pytest's
+public measure, the one the plugin records) from a table the test controls, so nothing here waits.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from _pytest import timing
-
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 SUITE = """
 import os
-from _pytest import timing
 
 def test_steady():
-    timing.sleep(0.05)
+    pass
 
 def test_slowed_down():
-    timing.sleep(float(os.environ.get("SLOW_SECONDS", "0.2")))
+    pass
 
 def test_flaky():
-    timing.sleep(0.001)
     assert os.environ.get("FLAKY_FAILS") != "1"
 """
 
+# The fake clock: the seconds each test's call takes, SLOW_SECONDS for test_slowed_down.
+FAKE_CLOCK = """
+import os
+import pytest
 
-@dataclass
-class FakeClock:
-    """pytest's clock for one inner run: it moves only when a test sleeps on it."""
+SECONDS = {"test_steady": "0.05", "test_slowed_down": os.environ.get("SLOW_SECONDS", "0.2"), "test_flaky": "0.001"}
 
-    perf: float
-    wall: float
-
-    def perf_counter(self) -> float:
-        return self.perf
-
-    def time(self) -> float:
-        return self.wall
-
-    def sleep(self, seconds: float) -> None:
-        self.perf += seconds
-        self.wall += seconds
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    report.duration = float(SECONDS.get(item.name.split("[")[0], "0")) if call.when == "call" else 0.0
+    return report
+"""
 
 
 @pytest.fixture
-def suite(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
+def suite(pytester: pytest.Pytester) -> pytest.Pytester:
     folder = pytester.mkdir("tests") / "unit"
     folder.mkdir()
     (folder / "test_suite.py").write_text(SUITE, encoding="utf-8")
-    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")  # the inner runs load only the plugins they name
+    pytester.makeconftest(FAKE_CLOCK)
+    pytester.makeini("[pytest]\ntiers = tests/unit\n")
     return pytester
 
 
 def run(suite: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, *args: str, **env: str) -> pytest.RunResult:
-    """One inner run on a fake clock; the outer test's own phases keep the real one."""
     with monkeypatch.context() as patch:
-        clock = FakeClock(timing.perf_counter(), timing.time())
-        for name in ("perf_counter", "time", "sleep"):
-            patch.setattr(timing, name, getattr(clock, name))
         for name in ("SLOW_SECONDS", "FLAKY_FAILS"):
             patch.delenv(name, raising=False)
         for name, value in env.items():
             patch.setenv(name, value)
-        return suite.runpytest_inprocess("-p", "tests.plugins.analytics", *args)
+        return suite.runpytest_inprocess(*args)
 
 
 def rows(path: Path, query: str) -> list[tuple]:
@@ -91,6 +78,19 @@ def test_each_test_is_recorded_with_its_phases_tier_outcome_and_worker(suite, mo
     ]
     assert rows(suite.path / ".test-history.db", "SELECT tests, failed FROM runs") == [(3, 1)]
     result.stdout.fnmatch_lines(["*- test analytics -*", "run 1 recorded in .test-history.db: 3 tests"])
+
+
+def test_the_tier_is_the_marker_not_a_part_of_the_test_id(suite, monkeypatch) -> None:
+    (suite.path / "tests" / "unit" / "test_ids.py").write_text(
+        'import pytest\n\n@pytest.mark.parametrize("path", ["a/b", "tests/c/d"])\ndef test_path(path):\n    pass\n'
+    )
+    (suite.path / "elsewhere").mkdir()
+    (suite.path / "elsewhere" / "test_outside.py").write_text("def test_outside():\n    pass\n")
+
+    run(suite, monkeypatch, "tests", "elsewhere").assert_outcomes(passed=6)
+
+    tiers = rows(suite.path / ".test-history.db", "SELECT tier, COUNT(*) FROM results GROUP BY tier ORDER BY tier")
+    assert tiers == [("", 1), ("unit", 5)]
 
 
 def test_a_slowed_down_test_is_reported_once_it_has_a_baseline(suite, monkeypatch) -> None:
@@ -126,6 +126,15 @@ def test_noise_alone_alerts_nothing(suite, monkeypatch, durations: list[str]) ->
         result.stdout.fnmatch_lines(["no regression, no flaky test"])
 
 
+def test_the_thresholds_are_settings(suite, monkeypatch) -> None:
+    suite.makeini("[pytest]\ntiers = tests/unit\nanalytics_min_runs = 1\nanalytics_regression_factor = 1.2\n")
+    run(suite, monkeypatch).assert_outcomes(passed=3)
+
+    result = run(suite, monkeypatch, SLOW_SECONDS="0.32")
+
+    result.stdout.fnmatch_lines(["regression: tests/unit/test_suite.py::test_slowed_down 0.32s, baseline 0.20s (1.6x)"])
+
+
 def test_a_test_that_passes_and_fails_on_the_same_code_is_flaky(suite, monkeypatch) -> None:
     run(suite, monkeypatch).assert_outcomes(passed=3)
 
@@ -143,6 +152,17 @@ def test_a_test_that_fails_after_a_code_change_is_not_flaky(suite, monkeypatch) 
 
     result.assert_outcomes(passed=2, failed=1)
     result.stdout.fnmatch_lines(["no regression, no flaky test"])
+
+
+def test_the_code_is_what_analytics_code_names(suite, monkeypatch) -> None:
+    suite.makeini("[pytest]\nanalytics_code = mypackage\n")  # a flat layout: the tests are not "the code"
+    run(suite, monkeypatch).assert_outcomes(passed=3)
+    test_file = suite.path / "tests" / "unit" / "test_suite.py"
+    test_file.write_text(SUITE.replace('!= "1"', '!= "0"'), encoding="utf-8")
+
+    result = run(suite, monkeypatch, FLAKY_FAILS="0")
+
+    result.stdout.fnmatch_lines(["flaky: tests/unit/test_suite.py::test_flaky passed and failed on code *"])
 
 
 def test_speed_markers_come_from_the_measured_baselines(suite, monkeypatch) -> None:
@@ -165,19 +185,24 @@ def test_no_analytics_records_and_marks_nothing(suite, monkeypatch) -> None:
     assert "test analytics" not in result.stdout.str()
 
 
-def test_the_history_file_can_be_moved(suite, monkeypatch) -> None:
-    run(suite, monkeypatch, "--analytics-file", "elsewhere.db").assert_outcomes(passed=3)
+@pytest.mark.parametrize("where", ["option", "setting"])
+def test_the_history_file_can_be_moved(suite, monkeypatch, where: str) -> None:
+    if where == "setting":
+        suite.makeini("[pytest]\nanalytics_file = elsewhere.db\n")
+    args = ("--analytics-file", "elsewhere.db") if where == "option" else ()
+
+    run(suite, monkeypatch, *args).assert_outcomes(passed=3)
 
     assert rows(suite.path / "elsewhere.db", "SELECT COUNT(*) FROM results") == [(3,)]
     assert not (suite.path / ".test-history.db").exists()
 
 
-def test_under_xdist_the_controller_writes_one_run_with_each_workers_tests(suite, monkeypatch) -> None:
-    monkeypatch.setenv("PYTHONPATH", str(PROJECT_ROOT))  # the workers import tests.plugins from here
-    result = suite.runpytest_subprocess("-p", "xdist", "-p", "tests.plugins.analytics", "-n", "2")
+def test_under_xdist_the_controller_writes_one_run_with_each_workers_tests(suite) -> None:
+    result = suite.runpytest_subprocess("-p", "xdist", "-n", "2")
 
     result.assert_outcomes(passed=3)
     history = suite.path / ".test-history.db"
     assert rows(history, "SELECT COUNT(*) FROM runs") == [(1,)]
     assert {worker for (worker,) in rows(history, "SELECT worker FROM results")} <= {"gw0", "gw1"}
-    assert rows(history, "SELECT COUNT(*) FROM results") == [(3,)]
+    assert rows(history, "SELECT tier, COUNT(*) FROM results GROUP BY tier") == [("unit", 3)]
+    assert rows(history, "SELECT round(call, 3) FROM results ORDER BY nodeid") == [(0.001,), (0.2,), (0.05,)]

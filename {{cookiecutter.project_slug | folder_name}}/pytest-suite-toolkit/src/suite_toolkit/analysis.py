@@ -1,0 +1,81 @@
+"""What the test history means: measurements, baselines, regressions and speeds. Pure functions and data; the
+storage is ``history``, the only module that knows the schema.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+FAST_BELOW = 0.1  # seconds: a baseline below this is `fast`
+SLOW_ABOVE = 1.0  # seconds: a baseline above this is `slow`; in between, `medium`
+
+
+@dataclass
+class Measurement:
+    """One test in one run; a phase that did not run (setup failed, say) counts 0 seconds."""
+
+    nodeid: str
+    tier: str
+    worker: str
+    outcome: str = "passed"  # passed, failed (in the test), error (in setup or teardown), skipped
+    setup: float = 0.0
+    call: float = 0.0
+    teardown: float = 0.0
+
+    @property
+    def seconds(self) -> float:
+        return self.setup + self.call + self.teardown
+
+
+@dataclass(frozen=True)
+class Run:
+    started: float
+    commit_sha: str | None
+    code_version: str
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Baseline:
+    median: float
+    runs: int  # how many passing runs the median is taken over
+
+
+@dataclass(frozen=True)
+class Regression:
+    nodeid: str
+    seconds: float
+    baseline: Baseline
+
+    @property
+    def factor(self) -> float:
+        return self.seconds / self.baseline.median if self.baseline.median else float("inf")
+
+
+def speed_of(baseline: float) -> str:
+    if baseline < FAST_BELOW:
+        return "fast"
+    return "medium" if baseline <= SLOW_ABOVE else "slow"
+
+
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def regressions(
+    measurements: Iterable[Measurement], baselines: dict[str, Baseline], factor: float, floor: float, min_runs: int
+) -> list[Regression]:
+    """Passing tests slower than their baseline by ``factor`` AND by at least ``floor`` seconds, over a baseline of
+    at least ``min_runs`` runs: a 2 ms test taking 5 ms is noise, not a regression. Slowest first."""
+    found = []
+    for measurement in measurements:
+        baseline = baselines.get(measurement.nodeid)
+        if measurement.outcome != "passed" or baseline is None or baseline.runs < min_runs:
+            continue
+        seconds = measurement.seconds
+        if seconds > baseline.median * factor and seconds - baseline.median >= floor:
+            found.append(Regression(measurement.nodeid, seconds, baseline))
+    return sorted(found, key=lambda regression: regression.factor, reverse=True)

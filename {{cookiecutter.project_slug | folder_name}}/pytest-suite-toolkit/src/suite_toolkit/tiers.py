@@ -1,0 +1,98 @@
+"""Tiers: a marker for each tier folder, so that ``-m integration`` and ``tests/integration`` select the same tests.
+
+    [tool.pytest.ini_options]
+    tiers = ["tests/unit: fast, isolated tests", "tests/integration: components on real servers"]
+    tier_timeouts = ["unit=15", "integration=60"]
+
+Each tier's marker is named after its folder's last part and declared for you (unless ``markers`` declares it
+already, with your own description), so ``--strict-markers`` accepts it. With pytest-timeout installed, a tier's
+tests get its limit unless ``--timeout`` or ``PYTEST_TIMEOUT`` sets one for every test, or a test has its own
+``timeout`` marker. The tier of a test is its marker: ``tier_of`` reads it from a test's report.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+
+@dataclass(frozen=True)
+class Tier:
+    name: str
+    folder: Path
+    description: str
+
+
+def parse(lines: Iterable[str], root: Path) -> list[Tier]:
+    """The ``tiers`` setting; a folder given twice, or two folders with one last part, is a usage error."""
+    found: dict[str, Tier] = {}
+    for line in lines:
+        folder, _, description = line.partition(":")
+        path = Path(os.path.abspath(root / folder.strip()))  # as pytest makes a test's path: symlinks kept
+        name = path.name
+        if name in found:
+            raise pytest.UsageError(f"tiers: two tiers are called {name!r} ({found[name].folder} and {path})")
+        found[name] = Tier(name, path, description.strip() or f"the tests under {folder.strip()}")
+    return list(found.values())
+
+
+def parse_timeouts(lines: Iterable[str], names: Iterable[str]) -> dict[str, float]:
+    timeouts = {}
+    for line in lines:
+        name, _, seconds = (part.strip() for part in line.partition("="))
+        if name not in names:
+            raise pytest.UsageError(f"tier_timeouts: {line!r}: no tier is called {name!r} (tiers: {', '.join(names)})")
+        try:
+            timeouts[name] = float(seconds)
+        except ValueError:
+            raise pytest.UsageError(f"tier_timeouts: {line!r}: expected 'tier=seconds'") from None
+    return timeouts
+
+
+def configured(config: pytest.Config) -> list[Tier]:
+    return parse(config.getini("tiers"), config.rootpath)
+
+
+def tier_of(report: pytest.TestReport, names: Iterable[str]) -> str:
+    """The first tier whose marker the test has ("" for none). A report carries its test's markers in
+    ``keywords``, also when a pytest-xdist worker sends it to the controller."""
+    return next((name for name in names if name in report.keywords), "")
+
+
+class TierMarkers:
+    def __init__(self, tiers: list[Tier], timeouts: dict[str, float]) -> None:
+        self.tiers = tiers
+        self.timeouts = timeouts
+
+    def tier_at(self, path: Path) -> Tier | None:
+        return next((tier for tier in self.tiers if path.is_relative_to(tier.folder)), None)
+
+    @pytest.hookimpl(wrapper=True, tryfirst=True)  # tryfirst: the markers exist before -m deselects anything
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> Iterator[None]:
+        for item in items:
+            tier = self.tier_at(item.path)
+            if tier is not None:
+                item.add_marker(tier.name)
+                limit = self.timeouts.get(tier.name)
+                if limit is not None and item.get_closest_marker("timeout") is None:
+                    item.add_marker(pytest.mark.timeout(limit))
+        return (yield)
+
+
+def configure(config: pytest.Config) -> None:
+    tiers = configured(config)
+    if not tiers:
+        return
+    declared = {line.split(":")[0].split("(")[0].strip() for line in config.getini("markers")}
+    for tier in tiers:
+        if tier.name not in declared:
+            config.addinivalue_line("markers", f"{tier.name}: {tier.description}")
+    timeouts = parse_timeouts(config.getini("tier_timeouts"), [tier.name for tier in tiers])
+    one_limit_for_all = config.getoption("timeout", None) is not None or "PYTEST_TIMEOUT" in os.environ
+    if not config.pluginmanager.hasplugin("timeout") or one_limit_for_all:
+        timeouts = {}
+    config.pluginmanager.register(TierMarkers(tiers, timeouts), "suite_toolkit.tiers")
