@@ -101,3 +101,16 @@ def test_when_servers_are_required_their_absence_fails_the_run(installed_default
 
     assert result.returncode != 0
     assert "TEST_REQUIRE_SERVERS is set" in result.stdout
+
+
+def test_the_toolkits_own_tests_pass_and_the_examples_suite_holds_none_of_them(installed_default_project: Path) -> None:
+    toolkit = make(installed_default_project, "test-toolkit", args="-q")
+    example = make(installed_default_project, "test-dry")
+
+    assert toolkit.returncode == 0, toolkit.stdout[-4000:] + toolkit.stderr[-2000:]
+    assert int(re.search(r"(\d+) passed", toolkit.stdout).group(1)) >= 50
+    assert "failed" not in toolkit.stdout
+    assert example.returncode == 0, example.stdout[-2000:]
+    example_tests = (installed_default_project / "tests").rglob("*.py")
+    assert [path.name for path in example_tests if "pytester" in path.read_text(encoding="utf-8")] == []
+    assert not re.search(r"^pytest-suite-toolkit/", example.stdout, re.MULTILINE)
