@@ -67,9 +67,12 @@ class TierMarkers:
     def __init__(self, tiers: list[Tier], timeouts: dict[str, float]) -> None:
         self.tiers = tiers
         self.timeouts = timeouts
+        self.by_file: dict[Path, Tier | None] = {}  # the tests of a file share its tier: ask once per file
 
     def tier_at(self, path: Path) -> Tier | None:
-        return next((tier for tier in self.tiers if path.is_relative_to(tier.folder)), None)
+        if path not in self.by_file:
+            self.by_file[path] = next((tier for tier in self.tiers if path.is_relative_to(tier.folder)), None)
+        return self.by_file[path]
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)  # tryfirst: the markers exist before -m deselects anything
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> Iterator[None]:
