@@ -30,7 +30,10 @@ else:
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent
 PROJECT_TEMPLATE = TEMPLATE_DIR / "{{cookiecutter.project_slug | folder_name}}"
 UV = Path(sys.executable).parent / "uv"  # uv is in the template's dev group
-TIERS = ("unit", "integration", "e2e", "performance", "property", "contract", "chaos")
+# The tiers as the generated pyproject.toml lists them for pytest-suite-toolkit (`tiers = ["tests/unit: ..."]`).
+TIERS = tuple(
+    re.findall(r'^    "tests/(\w+):', (PROJECT_TEMPLATE / "pyproject.toml").read_text(encoding="utf-8"), re.MULTILINE)
+)
 SERVER_TIERS = ("integration", "e2e")
 # .ci/run sets this after starting PostgreSQL and Redis: there, the server tiers must run, not skip.
 SERVERS_REQUIRED = os.environ.get("TEST_REQUIRE_SERVERS", "") not in ("", "0")

@@ -170,7 +170,7 @@ def test_a_slept_test_is_a_regression_and_a_coin_flipping_test_is_flaky(
     assert heads[0] == 0
     assert f"flaky: {flipping} passed and failed on code " in heads[1]
     assert slept[0] == 0
-    regression = rf"^regression: {re.escape(slowed)} 0\.5\ds, baseline 0\.\d\ds"
+    regression = rf"^regression: {re.escape(slowed)} 0\.5\ds, baseline [\d.]+m?s \(\d+\.\dx\)$"
     assert re.search(regression, slept[1], re.MULTILINE), slept[1][-3000:]
 
     command = [str(adopted.python), "-m", "suite_toolkit.report", "--html", "report.html", "--json", "report.json"]

@@ -16,6 +16,7 @@ import pytest
 
 from local_extensions import template_questions
 from tests.baking import (
+    SERVER_TIERS,
     SUPPORTED,
     UV,
     Combination,
@@ -32,7 +33,6 @@ DEFAULTS = {key: value[0] if isinstance(value, list) else value for key, value i
 FEATURES = load_hook("post_gen_project").features  # the hook's rule for which feature an answer turns on
 WITHOUT_SERVERS = [c for c in SUPPORTED if not FEATURES({**DEFAULTS, **c.answers})["servers"]]
 SERVER_PROMISE = re.compile(r"(?i)\bservers?\b|postgres|redis|docker|\bcompose\b")
-SERVER_TIERS = ("integration", "e2e")
 # Whatever names the uv that make would find, so that a bake's own Makefile must find or install one itself.
 MAKE_INHERITED = ("UV", "MAKEFLAGS", "MFLAGS", "MAKELEVEL")
 

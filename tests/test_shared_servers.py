@@ -23,10 +23,21 @@ import psycopg
 import pytest
 import redis
 
-from tests.baking import DEFAULT_SERVERS, SERVERS_REQUIRED, UV, bake, clean_environment, execute, git, make, run
+from tests.baking import (
+    DEFAULT_SERVERS,
+    SERVER_TIERS,
+    SERVERS_REQUIRED,
+    UV,
+    bake,
+    clean_environment,
+    execute,
+    git,
+    make,
+    run,
+)
 
 pytestmark = pytest.mark.slow
-SERVER_TIERS = ["tests/integration", "tests/e2e"]
+SERVER_FOLDERS = [f"tests/{tier}" for tier in SERVER_TIERS]
 TEST_RUN_COMMENT = "pytest run "  # what the project's tests/helpers/postgres.py marks its databases with
 TEST_RUN_KEYS = "pytest-run:*"  # and its Redis keys (tests/helpers/redis_server.py)
 
@@ -145,7 +156,7 @@ def test_two_checkouts_run_their_server_tiers_at_once_on_one_server(
     first, second = checkout(), checkout()
 
     for round_number in range(3):
-        runs = [start(project, pytest_command(*SERVER_TIERS, *workers), **shared.env) for project in (first, second)]
+        runs = [start(project, pytest_command(*SERVER_FOLDERS, *workers), **shared.env) for project in (first, second)]
         outputs = [process.communicate(timeout=600)[0] for process in runs]
         for process, output in zip(runs, outputs, strict=True):
             assert process.returncode == 0, f"round {round_number + 1}:\n{output[-4000:]}"
@@ -186,7 +197,7 @@ def test_a_run_killed_with_sigkill_leaves_nothing_that_trips_the_next(checkout: 
     assert scenario.databases(), "the killed run left no database, so this checks nothing"
     assert scenario.keys(), "the killed run left no key, so this checks nothing"
 
-    next_run = execute(pytest_command(*SERVER_TIERS, "-n", "2"), project, **scenario.env)
+    next_run = execute(pytest_command(*SERVER_FOLDERS, "-n", "2"), project, **scenario.env)
 
     assert next_run.returncode == 0, next_run.stdout[-4000:]
     assert scenario.databases() == set()

@@ -10,6 +10,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from suite_toolkit.analytics import seconds
 
 SUITE = """
 import os
@@ -206,3 +207,27 @@ def test_under_xdist_the_controller_writes_one_run_with_each_workers_tests(suite
     assert {worker for (worker,) in rows(history, "SELECT worker FROM results")} <= {"gw0", "gw1"}
     assert rows(history, "SELECT tier, COUNT(*) FROM results GROUP BY tier") == [("unit", 3)]
     assert rows(history, "SELECT round(call, 3) FROM results ORDER BY nodeid") == [(0.001,), (0.2,), (0.05,)]
+
+
+def test_a_history_in_a_folder_that_does_not_exist_yet_is_created_there(suite, monkeypatch) -> None:
+    suite.makeini("[pytest]\nanalytics_file = build/history/tests.db\n")
+
+    result = run(suite, monkeypatch)
+
+    result.stdout.fnmatch_lines(["run 1 recorded in build/history/tests.db: 3 tests"])
+    assert rows(suite.path / "build" / "history" / "tests.db", "SELECT COUNT(*) FROM results") == [(3,)]
+
+
+def test_an_interrupted_run_records_nothing(suite) -> None:
+    interrupts = suite.path / "tests" / "unit" / "test_interrupts.py"
+    interrupts.write_text("def test_stop():\n    raise KeyboardInterrupt\n")
+
+    result = suite.runpytest_subprocess()  # in process, the interrupt would stop this run too
+
+    result.stdout.fnmatch_lines(["nothing recorded: the run ended early (interrupted)"])
+    assert not (suite.path / ".test-history.db").exists()
+
+
+@pytest.mark.parametrize(("value", "shown"), [(0.2, "0.20s"), (0.01, "0.01s"), (0.0042, "4.2ms"), (0.0, "0.0ms")])
+def test_short_durations_are_shown_in_milliseconds(value: float, shown: str) -> None:
+    assert seconds(value) == shown

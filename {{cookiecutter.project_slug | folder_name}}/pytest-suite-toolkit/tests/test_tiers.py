@@ -55,12 +55,13 @@ def test_a_marker_the_user_declared_keeps_their_description(suite: pytest.Pytest
 
 
 def test_two_tiers_with_one_name_stop_the_run(suite: pytest.Pytester) -> None:
+    (suite.path / "other" / "unit").mkdir(parents=True)
     suite.makeini("[pytest]\ntiers =\n    tests/unit\n    other/unit\n")
 
     result = suite.runpytest()
 
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["ERROR: tiers: two tiers are called 'unit' (*)"])
+    result.stderr.fnmatch_lines(["ERROR: tiers: 'other/unit': the tier 'unit' is also the name of */tests/unit"])
 
 
 @pytest.mark.parametrize(

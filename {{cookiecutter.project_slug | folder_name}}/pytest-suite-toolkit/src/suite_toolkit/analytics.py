@@ -18,16 +18,16 @@ import hashlib
 import subprocess
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from suite_toolkit import tiers
+from suite_toolkit import settings, tiers
 from suite_toolkit.analysis import Baseline, Measurement, Run, regressions, speed_of
 from suite_toolkit.history import History
 from suite_toolkit.private_api import worker_of
 
-CODE = ("src", "tests", "config")  # the default "code" for flaky tests: these folders, byte for byte
 SPEEDS = {
     "fast": "measured: baseline under 0.1 s (pytest-suite-toolkit)",
     "medium": "measured: baseline from 0.1 s to 1 s",
@@ -42,7 +42,7 @@ def configure(config: pytest.Config) -> None:
         return
     path = config.rootpath / (config.option.analytics_file or config.getini("analytics_file"))
     # An xdist worker reads baselines to mark its tests; only the controller, which sees every report, writes.
-    analytics = Analytics(config, History(path), writes=not hasattr(config, "workerinput"))
+    analytics = Analytics(config, History(path), Thresholds.read(config), writes=not hasattr(config, "workerinput"))
     config.pluginmanager.register(analytics, "suite_toolkit.analytics")
 
 
@@ -63,10 +63,33 @@ def code_version(root: Path, code: Iterable[str]) -> tuple[str | None, str]:
     return commit, fingerprint.hexdigest()[:12]
 
 
+@dataclass(frozen=True)
+class Thresholds:
+    baseline_runs: int
+    min_runs: int
+    factor: float
+    floor: float
+
+    @classmethod
+    def read(cls, config: pytest.Config) -> Thresholds:
+        """The settings, read at the start of the run: a value that cannot be used stops it there."""
+        return cls(
+            baseline_runs=settings.whole_number(config, "analytics_baseline_runs"),
+            min_runs=settings.whole_number(config, "analytics_min_runs"),
+            factor=settings.positive_number(config, "analytics_regression_factor"),
+            floor=settings.positive_number(config, "analytics_regression_floor"),
+        )
+
+
+def seconds(value: float) -> str:
+    return f"{value:.2f}s" if value >= 0.01 else f"{value * 1000:.1f}ms"
+
+
 class Analytics:
-    def __init__(self, config: pytest.Config, history: History, writes: bool) -> None:
+    def __init__(self, config: pytest.Config, history: History, thresholds: Thresholds, writes: bool) -> None:
         self.config = config
         self.history = history
+        self.thresholds = thresholds
         self.writes = writes
         self.tiers = [tier.name for tier in tiers.configured(config)]
         self.started = time.time()
@@ -104,26 +127,29 @@ class Analytics:
         elif report.skipped and measurement.outcome == "passed":
             measurement.outcome = "skipped"
 
-    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         if not self.writes or not self.measurements:
             return
-        ini = self.config.getini
+        if exitstatus not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):  # interrupted: not a run to keep
+            self.summary = [f"nothing recorded: the run ended early ({pytest.ExitCode(exitstatus).name.lower()})"]
+            return
         baselines = self.known_baselines()  # from the runs before this one
-        commit, version = code_version(self.config.rootpath, ini("analytics_code"))
+        commit, version = code_version(self.config.rootpath, self.config.getini("analytics_code"))
         run = Run(self.started, commit, version, time.time() - self.started)
         measured = list(self.measurements.values())
-        slower = regressions(
-            measured,
-            baselines,
-            factor=float(ini("analytics_regression_factor")),
-            floor=float(ini("analytics_regression_floor")),
-            min_runs=int(ini("analytics_min_runs")),
-        )
-        run_id = self.history.record(run, measured, keep=int(ini("analytics_baseline_runs")), slower=slower)
+        limits = self.thresholds
+        slower = regressions(measured, baselines, factor=limits.factor, floor=limits.floor, min_runs=limits.min_runs)
+        run_id = self.history.record(run, measured, keep=limits.baseline_runs, slower=slower)
         flaky = {nodeid: v for nodeid, v in self.history.flaky(version).items() if nodeid in self.measurements}
-        self.summary = [f"run {run_id} recorded in {self.history.path.name}: {len(measured)} tests"]
+        where = (
+            self.history.path.relative_to(self.config.rootpath)
+            if self.history.path.is_relative_to(self.config.rootpath)
+            else self.history.path
+        )
+        tests = f"{len(measured)} test{'s' if len(measured) != 1 else ''}"
+        self.summary = [f"run {run_id} recorded in {where}: {tests}"]
         self.summary += [
-            f"regression: {r.nodeid} {r.seconds:.2f}s, baseline {r.baseline.median:.2f}s ({r.factor:.1f}x)"
+            f"regression: {r.nodeid} {seconds(r.seconds)}, baseline {seconds(r.baseline.median)} ({r.factor:.1f}x)"
             for r in slower
         ]
         self.summary += [f"flaky: {nodeid} passed and failed on code {v}" for nodeid, v in flaky.items()]

@@ -17,7 +17,6 @@ from pathlib import Path
 
 from suite_toolkit.analysis import Baseline, Measurement, Regression, Run, median
 
-DEFAULT_FILE = ".test-history.db"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
@@ -105,6 +104,7 @@ class History:
         """Write a run, its results, its regressions and the updated baselines (the last ``keep`` passing
         durations) at once."""
         failed = sum(m.outcome in ("failed", "error") for m in measurements)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.connect() as db:
             run_id = db.execute(
                 "INSERT INTO runs (started, commit_sha, code_version, tests, failed, seconds) "

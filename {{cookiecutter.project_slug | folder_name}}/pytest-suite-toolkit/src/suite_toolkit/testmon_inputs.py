@@ -21,10 +21,10 @@ from pathlib import Path
 
 import pytest
 
+from suite_toolkit import settings
 from suite_toolkit.private_api import add_to_testmon_environment
 
-INPUTS = ("config/*.yaml", ".env.test", "tests/**/data/**/*", "uv.lock")
-IMPORT_TIME_CODE = ("src",)
+INPUTS = tuple(settings.default("testmon_inputs"))
 
 
 def inputs_digest(root: Path, patterns: Iterable[str] = INPUTS) -> str:

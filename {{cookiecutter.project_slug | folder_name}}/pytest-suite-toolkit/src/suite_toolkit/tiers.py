@@ -31,21 +31,25 @@ def parse(lines: Iterable[str], root: Path) -> list[Tier]:
     """The ``tiers`` setting; a folder given twice, or two folders with one last part, is a usage error."""
     found: dict[str, Tier] = {}
     for line in lines:
-        folder, _, description = line.partition(":")
-        path = Path(os.path.abspath(root / folder.strip()))  # as pytest makes a test's path: symlinks kept
+        folder, _, description = (part.strip() for part in line.partition(":"))
+        path = Path(os.path.abspath(root / folder))  # as pytest makes a test's path: symlinks kept
         name = path.name
+        if not path.is_dir():
+            raise pytest.UsageError(f"tiers: {folder!r}: no such folder under {root}")
         if name in found:
-            raise pytest.UsageError(f"tiers: two tiers are called {name!r} ({found[name].folder} and {path})")
-        found[name] = Tier(name, path, description.strip() or f"the tests under {folder.strip()}")
+            same = "is listed twice" if found[name].folder == path else f"is also the name of {found[name].folder}"
+            raise pytest.UsageError(f"tiers: {folder!r}: the tier {name!r} {same}")
+        found[name] = Tier(name, path, description or f"the tests under {folder}")
     return list(found.values())
 
 
-def parse_timeouts(lines: Iterable[str], names: Iterable[str]) -> dict[str, float]:
+def parse_timeouts(lines: Iterable[str], names: list[str]) -> dict[str, float]:
     timeouts = {}
     for line in lines:
         name, _, seconds = (part.strip() for part in line.partition("="))
         if name not in names:
-            raise pytest.UsageError(f"tier_timeouts: {line!r}: no tier is called {name!r} (tiers: {', '.join(names)})")
+            known = f"tiers: {', '.join(names)}" if names else "the tiers setting names none"
+            raise pytest.UsageError(f"tier_timeouts: {line!r}: no tier is called {name!r} ({known})")
         try:
             timeouts[name] = float(seconds)
         except ValueError:
@@ -88,13 +92,13 @@ class TierMarkers:
 
 def configure(config: pytest.Config) -> None:
     tiers = configured(config)
+    timeouts = parse_timeouts(config.getini("tier_timeouts"), [tier.name for tier in tiers])
     if not tiers:
         return
     declared = {line.split(":")[0].split("(")[0].strip() for line in config.getini("markers")}
     for tier in tiers:
         if tier.name not in declared:
             config.addinivalue_line("markers", f"{tier.name}: {tier.description}")
-    timeouts = parse_timeouts(config.getini("tier_timeouts"), [tier.name for tier in tiers])
     one_limit_for_all = config.getoption("timeout", None) is not None or "PYTEST_TIMEOUT" in os.environ
     if not config.pluginmanager.hasplugin("timeout") or one_limit_for_all:
         timeouts = {}

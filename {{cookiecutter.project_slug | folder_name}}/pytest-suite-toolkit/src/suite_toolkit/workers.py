@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-SECONDS_PER_WORKER = 8.0  # measured work each worker needs to repay its start-up, on a 2-core machine
-DURATIONS_FILE = ".test_durations"
+from suite_toolkit import settings
+
+SECONDS_PER_WORKER = float(settings.default("workers_seconds_per_worker"))
 
 
 def available_cores() -> int:
@@ -48,7 +49,7 @@ def auto_workers(config: pytest.Config) -> int:
     if total is None:
         config.stash[decision] = f"serial: no {durations} yet (pytest-split's --store-durations measures the suite)"
         return 0
-    workers = workers_for(total, cores, float(config.getini("workers_seconds_per_worker")))
+    workers = workers_for(total, cores, settings.positive_number(config, "workers_seconds_per_worker"))
     config.stash[decision] = f"{workers or 'serial'}: {total:.1f} s measured, {cores} cores"
     return workers
 

@@ -9,16 +9,22 @@ import argparse
 import json
 from pathlib import Path
 
-from suite_toolkit.history import DEFAULT_FILE, History
+from suite_toolkit.history import History
 from suite_toolkit.report.data import collect
 from suite_toolkit.report.page import render
+from suite_toolkit.settings import HISTORY_FILE
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m suite_toolkit.report", description="The test history as a page and as JSON."
+        description="The test history as a page and as JSON (python -m suite_toolkit.report, or suite-report)."
     )
-    parser.add_argument("--history", type=Path, default=Path(DEFAULT_FILE))
+    parser.add_argument(
+        "--history",
+        type=Path,
+        default=Path(HISTORY_FILE),
+        help=f"the test history (default: {HISTORY_FILE}; give yours if analytics_file moved it)",
+    )
     parser.add_argument("--html", type=Path, help="write the page here")
     parser.add_argument("--json", type=Path, help="write the data here")
     options = parser.parse_args(argv)

@@ -1,0 +1,79 @@
+"""Every setting of the plugin, in one table: an ini option (``[tool.pytest.ini_options]``) with its default, and
+the checks that stop a run at its start, with one message naming the setting, when a value cannot be used."""
+
+from __future__ import annotations
+
+import pytest
+
+HISTORY_FILE = ".test-history.db"
+# name: (help, type, default). README.md's table lists the same (tests/test_settings.py holds them together).
+SETTINGS: dict[str, tuple[str, str, object]] = {
+    "tiers": (
+        "tier folders, one per line as 'folder: description'; a test under a folder gets a marker named after "
+        "the folder's last part",
+        "linelist",
+        [],
+    ),
+    "tier_timeouts": (
+        "'tier=seconds', one per line: pytest-timeout's limit for each test of that tier",
+        "linelist",
+        [],
+    ),
+    "analytics_file": ("the test history (SQLite)", "string", HISTORY_FILE),
+    "analytics_code": (
+        "files and folders whose content is 'the code' (a test that passed and failed on the same code is flaky)",
+        "linelist",
+        ["src", "tests", "config"],
+    ),
+    "analytics_baseline_runs": ("passing runs a baseline is the median of", "string", "5"),
+    "analytics_min_runs": ("passing runs a baseline needs before it can flag a regression", "string", "3"),
+    "analytics_regression_factor": ("times slower than its baseline for a regression", "string", "2.0"),
+    "analytics_regression_floor": ("seconds slower than its baseline for a regression", "string", "0.1"),
+    "workers_seconds_per_worker": (
+        "measured seconds of tests each pytest-xdist worker must get before -n auto starts one (measured on a "
+        "2-core machine: what a worker's start-up costs)",
+        "string",
+        "8.0",
+    ),
+    "workers_durations_file": ("measured durations (pytest-split's format)", "string", ".test_durations"),
+    "testmon_inputs": (
+        "glob patterns of the files besides Python code that tests read; a change re-runs every test",
+        "linelist",
+        ["config/*.yaml", ".env.test", "tests/**/data/**/*", "uv.lock"],
+    ),
+    "testmon_import_time_code": (
+        "folders of the code under test whose import-time code (constants, defaults, decorators) is hashed",
+        "linelist",
+        ["src"],
+    ),
+}
+
+
+def default(name: str) -> object:
+    return SETTINGS[name][2]
+
+
+def add_to(parser: pytest.Parser) -> None:
+    for name, (help_text, kind, value) in SETTINGS.items():
+        shown = " ".join(value) if isinstance(value, list) else value
+        parser.addini(name, f"{help_text} (pytest-suite-toolkit; default: {shown or 'none'})", type=kind, default=value)
+
+
+def whole_number(config: pytest.Config, name: str, minimum: int = 1) -> int:
+    try:
+        value = int(config.getini(name))
+    except ValueError:
+        raise pytest.UsageError(f"{name}: {config.getini(name)!r} is not a whole number") from None
+    if value < minimum:
+        raise pytest.UsageError(f"{name}: {value} is less than {minimum}")
+    return value
+
+
+def positive_number(config: pytest.Config, name: str) -> float:
+    try:
+        value = float(config.getini(name))
+    except ValueError:
+        raise pytest.UsageError(f"{name}: {config.getini(name)!r} is not a number") from None
+    if not value > 0:
+        raise pytest.UsageError(f"{name}: {value:g} is not above 0")
+    return value
