@@ -34,7 +34,7 @@ test: setup ## The template's everyday suite: hooks, every entry point at a real
 test-all: test ## make test, then every combination's own suite and the property tests at length
 	@$(PYTEST) -m "slow or hypothesis" --hypothesis-profile=thorough $(ARGS); $(EMPTY_IS_AN_ERROR)
 
-bench: setup ## Measure the generated project (testmon, xdist, isolation, shards) into docs/benchmarks.md
+bench: setup ## Measure the generated project (testmon, xdist, isolation, shards, analytics, unit tier) into docs/benchmarks.md
 	$(UV) run python -m bench $(ARGS)
 
 lint: setup ## ruff on the template's own code (baked projects are linted by the tests)
