@@ -1,90 +1,227 @@
-"""What pytest-testmon cannot trace, as digests: the files the tests read, and import-time code."""
+"""What pytest-testmon cannot trace, selected again: a small project, recorded once with ``--testmon``, then changed
+one way at a time (a constant, a dict, a class attribute, a default value, a decorator, a function run while a
+test module is collected, a data file read by a test, a corpus read at collection, a function body for testmon
+itself). For each change: the tests that fail in a full run must be among those the affected-only run executes."""
 
 from __future__ import annotations
 
+import re
+import shutil
 from pathlib import Path
 
 import pytest
-from suite_toolkit.testmon_inputs import import_time_digest, inputs_digest
+from suite_toolkit.source import SourceFile
+
+CORE = """
+import functools
+
+LIMIT = 3
+TABLE = {"a": 1, "b": 2}
+DOUBLE = LIMIT * 2
+
+
+def limit():
+    return LIMIT
+
+
+def lookup(key):
+    return TABLE[key]
+
+
+def double():
+    return DOUBLE
+
+
+class Box:
+    SIZE = 10
+
+    def size(self):
+        return self.SIZE
+
+
+def greet(name="world"):
+    return f"hello {name}"
+
+
+@functools.lru_cache
+def cached():
+    return [1]
+
+
+def make_schema():
+    return {"fields": ["a", "b"]}
+"""
+
+TESTS = """
+import json
+from pathlib import Path
+
+import pytest
+
+from pkg import core
+
+CASES = Path(__file__).parent.joinpath("data", "corpus.txt").read_text().split()
+
+
+class TestSchema:
+    SCHEMA = core.make_schema()
+
+    def test_schema(self):
+        assert self.SCHEMA["fields"] == ["a", "b"]
+
+
+def test_limit():
+    assert core.limit() == 3
+
+
+def test_lookup():
+    assert core.lookup("a") == 1
+
+
+def test_double():
+    assert core.double() == 6
+
+
+def test_box():
+    assert core.Box().size() == 10
+
+
+def test_greet():
+    assert core.greet() == "hello world"
+
+
+def test_cached():
+    assert core.cached() is core.cached()
+
+
+def test_data():
+    assert json.loads(Path(__file__).parent.joinpath("data", "case.json").read_text())["expected"] == 3
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_corpus(case):
+    assert case == "x"
+
+
+def test_unrelated():
+    assert 1 + 1 == 2
+"""
+
+MUTATIONS = {  # id: (file, old, new, the tests the affected-only run may run at most)
+    "module-constant": ("pkg/core.py", "LIMIT = 3", "LIMIT = 4", 6),
+    "module-dict": ("pkg/core.py", '"a": 1', '"a": 5', 6),
+    "class-attribute": ("pkg/core.py", "SIZE = 10", "SIZE = 11", 6),
+    "default-argument": ("pkg/core.py", 'name="world"', 'name="you"', 6),
+    "decorator": ("pkg/core.py", "@functools.lru_cache\n", "", 6),
+    "run-at-collection": ("pkg/core.py", '["a", "b"]}', '["a"]}', 10),
+    "data-in-a-test": ("tests/data/case.json", "3", "4", 1),
+    "data-at-collection": ("tests/data/corpus.txt", "x", "x y", 11),
+    "function-body": ("pkg/core.py", "    return DOUBLE\n", "    return DOUBLE + 1\n", 1),
+}
+TESTMON = ("-p", "testmon.pytest_testmon", "-rA")
+OUTCOME = re.compile(r"^(PASSED|FAILED|ERROR) (\S+)", re.MULTILINE)
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    (tmp_path / "config").mkdir()
-    (tmp_path / "config" / "test.yaml").write_text("task_queue:\n  max_retries: 2\n")
-    (tmp_path / "tests" / "contract" / "data").mkdir(parents=True)
-    (tmp_path / "tests" / "contract" / "data" / "sample.json").write_text("{}")
-    (tmp_path / "uv.lock").write_text("version = 1\n")
-    return tmp_path
+def recorded(pytester: pytest.Pytester) -> pytest.Pytester:
+    """The project, with testmon's data (and this plugin's) recorded by a first run."""
+    pytester.mkpydir("pkg").joinpath("core.py").write_text(CORE)
+    pytester.mkpydir("tests").joinpath("test_core.py").write_text(TESTS)
+    pytester.mkdir("tests/data")
+    pytester.path.joinpath("tests", "data", "case.json").write_text('{"expected": 3}')
+    pytester.path.joinpath("tests", "data", "corpus.txt").write_text("x")
+    pytester.runpytest_subprocess(*TESTMON, "--testmon").assert_outcomes(passed=10)
+    return pytester
 
 
-def test_the_digest_is_stable_while_nothing_changes(project: Path) -> None:
-    assert inputs_digest(project) == inputs_digest(project)
+def outcomes(result: pytest.RunResult) -> dict[str, str]:
+    return {nodeid: outcome for outcome, nodeid in OUTCOME.findall(result.stdout.str())}
+
+
+@pytest.mark.parametrize("mutation", MUTATIONS)
+def test_a_change_selects_every_test_it_breaks(recorded: pytest.Pytester, mutation: str) -> None:
+    file, old, new, at_most = MUTATIONS[mutation]
+    path = recorded.path / file
+    data = [path for path in recorded.path.glob(".testmondata*")]
+    saved = recorded.path / "saved"
+    saved.mkdir()
+    for each in data:
+        shutil.copy(each, saved)
+    path.write_text(path.read_text().replace(old, new, 1))
+
+    full = outcomes(recorded.runpytest_subprocess(*TESTMON, "--no-testmon"))
+    for each in saved.iterdir():
+        shutil.copy(each, recorded.path)  # the data as recorded before the change
+    affected = outcomes(recorded.runpytest_subprocess(*TESTMON, "--testmon"))
+
+    failing = {nodeid for nodeid, outcome in full.items() if outcome != "PASSED"}
+    assert failing, "the change breaks no test: it proves nothing"
+    assert failing <= affected.keys(), f"missed: {sorted(failing - affected.keys())}"
+    assert len(affected) <= at_most, sorted(affected)
+
+
+def test_everything_re_runs_every_test_for_an_import_time_change(recorded: pytest.Pytester) -> None:
+    recorded.makeini("[pytest]\ntestmon_module_changes = everything\n")
+    core = recorded.path / "pkg" / "core.py"
+    core.write_text(core.read_text().replace("SIZE = 10", "SIZE = 11"))
+
+    result = recorded.runpytest_subprocess(*TESTMON, "--testmon")
+
+    assert len(outcomes(result)) == 10
+    result.stdout.fnmatch_lines(["testmon inputs: * more tests selected (import-time code changed in pkg/core.py)"])
+
+
+def test_an_unchanged_project_runs_nothing(recorded: pytest.Pytester) -> None:
+    result = recorded.runpytest_subprocess(*TESTMON, "--testmon")
+
+    assert outcomes(result) == {}
+
+
+def test_a_setting_file_listed_in_testmon_inputs_re_runs_everything(recorded: pytest.Pytester) -> None:
+    recorded.makeini("[pytest]\ntestmon_inputs = settings/*.toml\n")
+    recorded.mkdir("settings")
+    recorded.runpytest_subprocess(*TESTMON, "--testmon")
+    recorded.path.joinpath("settings", "ci.toml").write_text("x = 1\n")
+
+    result = recorded.runpytest_subprocess(*TESTMON, "--testmon")
+
+    assert len(outcomes(result)) == 10
 
 
 @pytest.mark.parametrize(
-    ("path", "content"),
+    ("old", "new", "changed"),
     [
-        ("config/test.yaml", "task_queue:\n  max_retries: 3\n"),
-        ("config/staging.yaml", "{}\n"),
-        (".env.test", "DATABASE_URL_TEST=sqlite://\n"),
-        ("tests/contract/data/sample.json", '{"changed": true}'),
-        ("uv.lock", "version = 2\n"),
+        ("LIMIT = 3", "LIMIT = 4", {"LIMIT"}),
+        ('"a": 1', '"a": 2', {"TABLE"}),
+        ("SIZE = 10", "SIZE = 11", {"Box.SIZE"}),
+        ('name="world"', 'name="you"', {"greet"}),
+        ("@functools.lru_cache\n", "", {"cached"}),
+        ("class Box:", "class Box(dict):", {"Box"}),
     ],
 )
-def test_the_digest_changes_with_any_input(project: Path, path: str, content: str) -> None:
-    before = inputs_digest(project)
-    (project / path).write_text(content)
+def test_import_time_code_says_which_names_changed(tmp_path: Path, old: str, new: str, changed: set[str]) -> None:
+    path = tmp_path / "core.py"
+    path.write_text(CORE)
+    before = SourceFile.read(path).import_time
+    path.write_text(CORE.replace(old, new, 1))
+    after = SourceFile.read(path).import_time
 
-    assert inputs_digest(project) != before
-
-
-def test_the_digest_ignores_python_and_other_files(project: Path) -> None:
-    before = inputs_digest(project)
-    (project / "tests" / "test_new.py").write_text("def test(): pass\n")
-    (project / "README.md").write_text("# changed\n")
-
-    assert inputs_digest(project) == before
-
-
-@pytest.fixture
-def package(tmp_path: Path) -> Path:
-    (tmp_path / "app.py").write_text(
-        '"""Docs."""\nimport json\n\nLIMIT = 3\n\n\nclass Status:\n    DONE = "done"\n\n'
-        "    def label(self, upper=False):\n        return self.DONE.upper() if upper else self.DONE\n"
-    )
-    return tmp_path
+    assert {name for name in {*before, *after} if before.get(name) != after.get(name)} == changed
 
 
 @pytest.mark.parametrize(
     ("old", "new"),
     [
-        ("LIMIT = 3", "LIMIT = 4"),
-        ('DONE = "done"', 'DONE = "finished"'),
-        ("upper=False", "upper=True"),
-        ("class Status:", "class Status(dict):"),
+        ("    return LIMIT\n", "    return LIMIT + 0\n"),  # a function's body: testmon's
+        ("import functools\n", "import functools\nimport os\n"),
+        ("\n\nclass Box", "\n\n\n\nclass Box"),
     ],
 )
-def test_import_time_code_changes_the_digest(package: Path, old: str, new: str) -> None:
-    before = import_time_digest(package)
-    source = (package / "app.py").read_text()
-    (package / "app.py").write_text(source.replace(old, new))
+def test_bodies_and_layout_leave_import_time_code_alone(tmp_path: Path, old: str, new: str) -> None:
+    path = tmp_path / "core.py"
+    path.write_text(CORE)
+    before = SourceFile.read(path).import_time
+    path.write_text(CORE.replace(old, new, 1))
 
-    assert import_time_digest(package) != before
-
-
-@pytest.mark.parametrize(
-    ("old", "new"),
-    [
-        ("return self.DONE.upper() if upper else self.DONE", "return self.DONE"),  # testmon traces bodies
-        ('"""Docs."""', '"""Other docs."""'),
-        ("import json", "import json\nimport os"),
-        ("\n\nclass Status", "\n\n\n\nclass Status"),
-    ],
-)
-def test_function_bodies_docstrings_imports_and_layout_leave_it_alone(package: Path, old: str, new: str) -> None:
-    before = import_time_digest(package)
-    source = (package / "app.py").read_text()
-    (package / "app.py").write_text(source.replace(old, new))
-
-    assert import_time_digest(package) == before
+    changed = {name for name, value in SourceFile.read(path).import_time.items() if before.get(name) != value}
+    assert changed <= {"os"}

@@ -5,7 +5,8 @@
 - ``analytics``: every run into the test history (``history``), regressions, flaky tests and speed markers
   (``analysis``), drawn by ``python -m suite_toolkit.report``;
 - ``workers``: the number of pytest-xdist workers for ``-n auto``, from measured durations;
-- ``testmon_inputs``: what pytest-testmon cannot trace (data files, import-time code) folded into its environment;
+- ``testmon_inputs``: what pytest-testmon cannot trace (files read, code run at collection, import-time code)
+  recorded and selected again (``dependencies`` keeps it, ``source`` reads the code);
 - ``servers``: a test whose server does not answer skips, or fails, with the cause and the fix.
 
 Every setting is an ini option (``settings``), with the default shown by ``pytest --help``.

@@ -1,29 +1,44 @@
 """Every use of another package's private interface, in one place: what it is, why no public one does the job.
-``tests/test_private_api.py`` runs the testmon ones through testmon itself, and ``tests/test_analytics.py`` the
-xdist one through xdist, and fail when the tool changes them.
+``tests/test_private_api.py`` and ``tests/test_testmon_inputs.py`` run the testmon ones through testmon itself,
+``tests/test_analytics.py`` the xdist one through xdist: they fail when the tool changes them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from pathlib import Path
 
 import pytest
 
 
-def add_to_testmon_environment(config: pytest.Config, text: Callable[[], str]) -> None:
-    """Fold ``text()`` into pytest-testmon's "environment": when it changes, testmon runs every test once.
+def testmon_installed(config: pytest.Config) -> bool:
+    """pytest-testmon is loaded (it registers its options under the plugin name ``pytest-testmon``, or its module
+    when ``-p testmon.pytest_testmon`` loads it)."""
+    return hasattr(config.option, "testmon_noselect")
 
-    testmon has no public way for a plugin to add to it. It reads ``config.option.environment_expression``
-    (``--testmon-env``) in its ``pytest_configure``, else evaluates its ``environment_expression`` ini option;
-    this keeps whichever the user set and appends ``text()``. Without testmon installed it does nothing."""
-    if not hasattr(config.option, "environment_expression"):
-        return
-    chosen = config.option.environment_expression
-    if not chosen and config.getini("environment_expression"):
-        from testmon.testmon_core import eval_environment  # what testmon itself does with the ini option
 
-        chosen = eval_environment(config.getini("environment_expression"))
-    config.option.environment_expression = f"{chosen}|{text()}" if chosen else text()
+def testmon_selects(config: pytest.Config) -> bool:
+    """testmon leaves out the tests it does not select in this run. It registers its selecting plugin as
+    ``TestmonSelect`` and decides in ``config.testmon_config`` (no public way to ask either)."""
+    selects = bool(getattr(getattr(config, "testmon_config", None), "select", False))
+    return selects and config.pluginmanager.get_plugin("TestmonSelect") is not None
+
+
+def testmon_collects(config: pytest.Config) -> bool:
+    """testmon records what the tests of this run execute (its ``TestmonCollect`` plugin is registered)."""
+    return config.pluginmanager.get_plugin("TestmonCollect") is not None
+
+
+def testmon_datafile(config: pytest.Config) -> Path:
+    """Where testmon keeps its data: ``.testmondata``, or ``TESTMON_DATAFILE`` (testmon_core.get_data_file_path),
+    relative to where pytest runs."""
+    return Path(os.environ.get("TESTMON_DATAFILE", ".testmondata")).absolute()
+
+
+def testmon_executed_lines(report: pytest.TestReport) -> dict[str, dict[str, set[int]]] | None:
+    """What the tests of testmon's last batch executed: test id -> file (relative to the project) -> line
+    numbers. testmon attaches it to the teardown report of the batch's last test (``nodes_files_lines``)."""
+    return getattr(report, "nodes_files_lines", None)
 
 
 def forget_in_testmon(report: pytest.TestReport, nodeids: set[str]) -> None:

@@ -37,14 +37,16 @@ SETTINGS: dict[str, tuple[str, str, object]] = {
     ),
     "workers_durations_file": ("measured durations (pytest-split's format)", "string", ".test_durations"),
     "testmon_inputs": (
-        "glob patterns of the files besides Python code that tests read; a change re-runs every test",
+        "glob patterns of files the tests read where the plugin cannot see it (in a subprocess, say); a change "
+        "re-runs every test. Files opened by the tests themselves are found without it",
         "linelist",
-        ["config/*.yaml", ".env.test", "tests/**/data/**/*", "uv.lock"],
+        [],
     ),
-    "testmon_import_time_code": (
-        "folders of the code under test whose import-time code (constants, defaults, decorators) is hashed",
-        "linelist",
-        ["src"],
+    "testmon_module_changes": (
+        "what a change to import-time code (a constant, a default value, a decorator) re-runs: 'precise' (the "
+        "tests that run code reading what changed) or 'everything'",
+        "string",
+        "precise",
     ),
 }
 
@@ -76,4 +78,11 @@ def positive_number(config: pytest.Config, name: str) -> float:
         raise pytest.UsageError(f"{name}: {config.getini(name)!r} is not a number") from None
     if not value > 0:
         raise pytest.UsageError(f"{name}: {value:g} is not above 0")
+    return value
+
+
+def one_of(config: pytest.Config, name: str, choices: tuple[str, ...]) -> str:
+    value = config.getini(name)
+    if value not in choices:
+        raise pytest.UsageError(f"{name}: {value!r} is not one of {', '.join(map(repr, choices))}")
     return value

@@ -1,0 +1,137 @@
+"""What a Python file's code means for test selection, read from its syntax tree.
+
+- **Import-time code**: what runs when the module is imported rather than inside a test (constants, dicts, class
+  attributes, default values, decorators, base classes, module-level calls), as the names each statement binds
+  and a hash of each, so that a change says which names changed.
+- **Functions**: each function's hash, its line range (to map executed lines to functions) and the names it
+  reads, so that a changed name finds the functions that use it.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+UNNAMED = "<module>"  # the binding of a statement that binds no name (a call, an import, `if`...)
+
+
+def digest(node: ast.AST | list[ast.AST]) -> str:
+    nodes = node if isinstance(node, list) else [node]
+    return hashlib.sha256("".join(ast.dump(n) for n in nodes).encode()).hexdigest()[:16]  # no line numbers
+
+
+@dataclass
+class Function:
+    qualname: str
+    first: int
+    last: int
+    hash: str
+    reads: frozenset[str]  # every Name and attribute name in it
+
+
+@dataclass
+class SourceFile:
+    """One Python file, parsed once."""
+
+    path: Path
+    tree: ast.Module | None = None  # None: it does not parse
+    functions: list[Function] = field(default_factory=list)
+
+    @classmethod
+    def read(cls, path: Path) -> SourceFile:
+        try:
+            tree = ast.parse(path.read_bytes())
+        except (SyntaxError, ValueError, OSError):
+            return cls(path)
+        source = cls(path, tree)
+        source.functions = list(source._functions(tree.body, ""))
+        return source
+
+    def _functions(self, body: list[ast.stmt], prefix: str) -> Iterator[Function]:
+        for node in body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                qualname = f"{prefix}{node.name}"
+                names = frozenset(
+                    n.id if isinstance(n, ast.Name) else n.attr
+                    for n in ast.walk(node)
+                    if isinstance(n, (ast.Name, ast.Attribute))
+                )
+                yield Function(qualname, node.lineno, node.end_lineno or node.lineno, digest(node), names)
+                yield from self._functions(node.body, f"{qualname}.")
+            elif isinstance(node, ast.ClassDef):
+                yield from self._functions(node.body, f"{prefix}{node.name}.")
+
+    def function_at(self, line: int) -> Function | None:
+        """The innermost function whose lines hold ``line``."""
+        holding = [f for f in self.functions if f.first <= line <= f.last]
+        return max(holding, key=lambda f: f.first) if holding else None
+
+    def functions_named(self, name: str) -> list[Function]:
+        return [f for f in self.functions if f.qualname.rsplit(".", 1)[-1] == name]
+
+    @cached_property
+    def import_time(self) -> dict[str, str]:
+        """Each name the module's import-time code binds (``UNNAMED`` for statements that bind none), with a
+        hash of every import-time part of the statements that bind it. A file that does not parse has one
+        entry that changes with its bytes."""
+        if self.tree is None:
+            return {UNNAMED: hashlib.sha256(self.path.read_bytes() if self.path.exists() else b"").hexdigest()[:16]}
+        parts: dict[str, list[ast.AST]] = {}
+        for name, node in import_time_parts(self.tree.body, ""):
+            parts.setdefault(name, []).append(node)
+        return {name: digest(nodes) for name, nodes in parts.items()}
+
+    @cached_property
+    def import_time_reads(self) -> dict[str, frozenset[str]]:
+        """The names each import-time binding reads (``X = Y + 1`` reads ``Y``)."""
+        reads: dict[str, set[str]] = {}
+        if self.tree is not None:
+            for name, node in import_time_parts(self.tree.body, ""):
+                reads.setdefault(name, set()).update(
+                    n.id if isinstance(n, ast.Name) else n.attr
+                    for n in ast.walk(node)
+                    if isinstance(n, (ast.Name, ast.Attribute))
+                )
+        return {name: frozenset(names) for name, names in reads.items()}
+
+
+def import_time_parts(body: list[ast.stmt], prefix: str) -> Iterator[tuple[str, ast.AST]]:
+    """(bound name, node) for every part of ``body`` that runs at import. A function's body does not; its
+    decorators, default values and annotations do, under the function's name; a class body does, under the
+    class's name and its attributes' own names (``Class.ATTRIBUTE`` binds ``ATTRIBUTE`` too)."""
+    for node in body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            name = f"{prefix}{node.name}"
+            for part in (*node.decorator_list, node.args, node.returns):
+                if part is not None:
+                    yield name, part
+        elif isinstance(node, ast.ClassDef):
+            name = f"{prefix}{node.name}"
+            for part in (*node.decorator_list, *node.bases, *node.keywords):
+                yield name, part
+            yield from import_time_parts(node.body, f"{name}.")
+        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            continue  # a docstring runs nothing
+        else:
+            bound = sorted(bound_names(node))
+            for name in bound or [UNNAMED]:
+                yield (f"{prefix}{name}" if bound else name), node
+
+
+def bound_names(node: ast.stmt) -> set[str]:
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return {(alias.asname or alias.name).split(".")[0] for alias in node.names if alias.name != "*"}
+    targets: list[ast.AST] = []
+    if isinstance(node, ast.Assign):
+        targets = node.targets
+    elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+        targets = [node.target]
+    return {n.id for target in targets for n in ast.walk(target) if isinstance(n, ast.Name)}
+
+
+def last_part(name: str) -> str:
+    return name.rsplit(".", 1)[-1]
