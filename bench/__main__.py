@@ -9,7 +9,7 @@ import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench import analytics, isolation, parallel, shards, testmon_selection, unit_tier
+from bench import analytics, isolation, mutations, parallel, shards, testmon_selection, unit_tier
 from bench.common import ROOT, baked_project, cores
 
 DEFAULT_DATABASE_URL = "postgresql+psycopg://postgres:postgres@127.0.0.1:5432/bench_isolation"
@@ -19,18 +19,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=5, help="rounds per side-by-side comparison")
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    parser.add_argument(
+        "--only", action="append", choices=SECTIONS, help="measure only this section, replacing it in the output"
+    )
     options = parser.parse_args()
+    chosen = options.only or list(SECTIONS)
     with tempfile.TemporaryDirectory() as folder:
         project = baked_project(Path(folder))
-        database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
-        sections = [
-            testmon_selection.measure(project, options.rounds),
-            parallel.measure(project, max(3, options.rounds // 2)),
-            isolation.measure(project, database_url, rounds=200),
-            shards.measure(project),
-            analytics.measure(project, options.rounds),
-            unit_tier.measure(project, options.rounds),
-        ]
+        sections = [SECTIONS[name](project, Path(folder), options.rounds) for name in chosen]
+    if options.only:
+        text = options.output.read_text(encoding="utf-8")
+        for section in sections:
+            text = replace_section(text, section.markdown())
+        options.output.write_text(text, encoding="utf-8")
+        print(f"\nupdated {options.output}: {', '.join(chosen)}")
+        return
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     machine = f"{platform.system()} {platform.machine()}, {cores()} cores, Python {platform.python_version()}"
     text = "\n".join(
@@ -47,6 +50,36 @@ def main() -> None:
     )
     options.output.write_text(text + kept_by_hand(options.output), encoding="utf-8")
     print(f"\nwrote {options.output}")
+
+
+def replace_section(text: str, section: str) -> str:
+    """``text`` with the section of the same heading replaced by ``section`` (or ``section`` added before the
+    part kept by hand), for a run of some sections only (its date is in the section's own text)."""
+    heading = section.splitlines()[0]
+    start = text.find(heading + "\n")
+    if start < 0:
+        start = end = text.find(TEMPLATE_SUITE_HEADING) if TEMPLATE_SUITE_HEADING in text else len(text)
+    else:
+        following = text.find("\n## ", start + len(heading))
+        end = following + 1 if following >= 0 else len(text)
+    return text[:start] + section + "\n" + text[end:]
+
+
+def database_url() -> str:
+    return os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
+
+
+SECTIONS = {
+    "testmon": lambda project, folder, rounds: testmon_selection.measure(project, rounds),
+    "parallel": lambda project, folder, rounds: parallel.measure(project, max(3, rounds // 2)),
+    "isolation": lambda project, folder, rounds: isolation.measure(project, database_url(), rounds=200),
+    "shards": lambda project, folder, rounds: shards.measure(project),
+    "analytics": lambda project, folder, rounds: analytics.measure(project, rounds),
+    "unit-tier": lambda project, folder, rounds: unit_tier.measure(project, rounds),
+    "mutations": lambda project, folder, rounds: mutations.measure(
+        project, mutations.tomlkit_project(folder, project / "pytest-suite-toolkit")
+    ),
+}
 
 
 def kept_by_hand(output: Path) -> str:

@@ -21,6 +21,7 @@ from urllib.parse import urljoin
 
 import pytest
 
+from bench.mutations import TOMLKIT_MUTATIONS, Mutator, load
 from tests.baking import UV, execute, run
 
 pytestmark = pytest.mark.slow
@@ -112,7 +113,7 @@ def adopted(default_project: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     shutil.copytree(default_project / "pytest-suite-toolkit", work / "pytest-suite-toolkit")
     run([str(UV), "venv", "--quiet", ".venv"], root)
     run([str(UV), "pip", "install", "--quiet", "--python", ".venv", "-e", ".", "pytest", "pytest-xdist",
-         "../pytest-suite-toolkit"], root)  # fmt: skip
+         "pytest-testmon", "../pytest-suite-toolkit"], root)  # fmt: skip
     with (root / "pyproject.toml").open("a", encoding="utf-8") as pyproject:
         pyproject.write(ADOPTION)
     return Adopted(root, injected)
@@ -196,3 +197,17 @@ def test_under_xdist_one_run_is_recorded_with_every_test(
     assert adopted.query(f"SELECT tests FROM runs WHERE id > {runs_before}") == [(suite_size,)]
     workers = adopted.query(f"SELECT DISTINCT worker FROM results WHERE run_id > {runs_before} ORDER BY worker")
     assert workers == [("gw0",), ("gw1",)]
+
+
+def test_affected_only_runs_miss_no_failing_test_on_a_sample_of_mutations(adopted: Adopted) -> None:
+    """One mutation of each kind from bench/tomlkit_mutations.json (the benchmark runs them all): every test a
+    full run fails is among those `pytest --testmon` runs, from data recorded on the unchanged code."""
+    sample = list({mutation.kind: mutation for mutation in reversed(load(TOMLKIT_MUTATIONS))}.values())
+    mutator = Mutator(adopted.root, adopted.python)
+    mutator.record()
+
+    outcomes = [mutator.outcome(mutation) for mutation in sample]
+
+    assert len(sample) >= 8
+    assert all(outcome.failing for outcome in outcomes), [o.mutation.id for o in outcomes if not o.failing]
+    assert {o.mutation.id: sorted(o.missed) for o in outcomes if o.missed} == {}

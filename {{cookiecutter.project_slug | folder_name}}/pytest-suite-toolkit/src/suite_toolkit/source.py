@@ -67,8 +67,14 @@ class SourceFile:
 
     def function_at(self, line: int) -> Function | None:
         """The innermost function whose lines hold ``line``."""
-        holding = [f for f in self.functions if f.first <= line <= f.last]
-        return max(holding, key=lambda f: f.first) if holding else None
+        return self.by_line.get(line)
+
+    @cached_property
+    def by_line(self) -> dict[int, Function]:
+        lines: dict[int, Function] = {}
+        for function in sorted(self.functions, key=lambda f: f.first):  # an inner function starts later: it wins
+            lines.update(dict.fromkeys(range(function.first, function.last + 1), function))
+        return lines
 
     def functions_named(self, name: str) -> list[Function]:
         return [f for f in self.functions if f.qualname.rsplit(".", 1)[-1] == name]
