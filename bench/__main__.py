@@ -79,6 +79,9 @@ SECTIONS = {
     "mutations": lambda project, folder, rounds: mutations.measure(
         project, mutations.tomlkit_project(folder, project / "pytest-suite-toolkit")
     ),
+    "tracing": lambda project, folder, rounds: mutations.tracing_cost(
+        mutations.tomlkit_project(folder, project / "pytest-suite-toolkit"), rounds
+    ),
 }
 
 

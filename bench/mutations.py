@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.common import ROOT, UV, Section, run
+from bench.common import ROOT, UV, Section, run, side_by_side
 
 TOMLKIT_MUTATIONS = ROOT / "bench" / "tomlkit_mutations.json"
 OUTCOME = re.compile(r"^(PASSED|FAILED|ERROR) (\S+)", re.MULTILINE)
@@ -176,4 +176,39 @@ def measure(project: Path, tomlkit: Path | None = None) -> Section:
         section.check(
             worst <= 1.3, f"with most of the suite selected, an affected-only run costs {worst:.2f}x a full run"
         )
+    return section
+
+
+def tracing_cost(tomlkit: Path, rounds: int) -> Section:
+    """What bounds an affected-only run that selects most of the suite: tracing what each test executes."""
+    section = Section(
+        "What an affected-only run costs when it selects most of the suite",
+        "tomlkit 0.15.2's whole suite, serial, three ways alternating for "
+        f"{rounds} rounds (medians): a plain run (`--no-testmon`); pytest-testmon recording every test into new data "
+        "with this plugin off (`-p no:suite_toolkit`); the same with the plugin (its audit hook, the profile of "
+        "each test module's collection, the executed lines mapped to functions, the data written). An affected-only "
+        "run that selects most of the suite costs about the same as recording it.",
+        header=("run", "seconds (median)", "ratio to plain"),
+    )
+    python = str(tomlkit / ".venv" / "bin" / "python")
+
+    def timed_run(*args: str) -> float:
+        for data in tomlkit.glob(".testmondata*"):
+            data.unlink()
+        start = time.perf_counter()
+        run([python, "-m", "pytest", "-q", "-p", "no:randomly", *args], tomlkit, check=False)
+        return time.perf_counter() - start
+
+    medians = side_by_side(
+        {
+            "plain": lambda: timed_run("--no-testmon", "--no-analytics"),
+            "testmon": lambda: timed_run("--testmon", "-p", "no:suite_toolkit"),
+            "testmon + toolkit": lambda: timed_run("--testmon", "--no-analytics"),
+        },
+        rounds,
+    )
+    plain = medians["plain"]
+    section.rows += [(name, f"{seconds:.2f}", f"{seconds / plain:.2f}") for name, seconds in medians.items()]
+    share = (medians["testmon + toolkit"] - medians["testmon"]) / (medians["testmon + toolkit"] - plain)
+    section.check(share < 0.5, f"pytest-testmon's own tracing is {1 - share:.0%} of the extra cost over a plain run")
     return section

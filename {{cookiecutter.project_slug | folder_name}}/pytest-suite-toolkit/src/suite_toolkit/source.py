@@ -65,12 +65,9 @@ class SourceFile:
             elif isinstance(node, ast.ClassDef):
                 yield from self._functions(node.body, f"{prefix}{node.name}.")
 
-    def function_at(self, line: int) -> Function | None:
-        """The innermost function whose lines hold ``line``."""
-        return self.by_line.get(line)
-
     @cached_property
     def by_line(self) -> dict[int, Function]:
+        """Each line that is in a function, with the innermost function holding it."""
         lines: dict[int, Function] = {}
         for function in sorted(self.functions, key=lambda f: f.first):  # an inner function starts later: it wins
             lines.update(dict.fromkeys(range(function.first, function.last + 1), function))

@@ -35,7 +35,7 @@ import pytest
 
 from suite_toolkit import private_api, settings
 from suite_toolkit.dependencies import Dependencies, Recorded
-from suite_toolkit.source import UNNAMED, SourceFile, last_part
+from suite_toolkit.source import UNNAMED, Function, SourceFile, last_part
 
 SESSION = ""
 SKIPPED_FOLDERS = {"__pycache__", "site-packages", "node_modules"}  # and every folder whose name starts with "."
@@ -110,6 +110,12 @@ class Project:
             with OPENS.deaf():
                 self.sources[path] = SourceFile.read(self.root / path)
         return self.sources[path]
+
+    def lines_of(self, path: str) -> dict[int, Function]:
+        """Line -> innermost function, for a Python file of the project (empty for any other file)."""
+        if path not in self.sources and not (path.endswith(".py") and (self.root / path).is_file()):
+            return {}
+        return self.source(path).by_line
 
     def sha(self, path: str) -> str:
         try:
@@ -345,9 +351,8 @@ class Inputs:
         for nodeid, files in (private_api.testmon_executed_lines(report) or {}).items():
             functions = self.run.executed.setdefault(nodeid, set())
             for path, lines in files.items():
-                if path.endswith(".py") and (self.project.root / path).exists():
-                    source = self.project.source(path)
-                    functions.update((path, f.qualname) for f in map(source.function_at, lines) if f is not None)
+                by_line = self.project.lines_of(path)
+                functions.update({(path, by_line[line].qualname) for line in lines if line in by_line})
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if hasattr(self.config, "workerinput") or not private_api.testmon_collects(self.config):
