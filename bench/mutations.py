@@ -11,6 +11,7 @@ import-time code are measured: `precise` and `everything` (the `testmon_module_c
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import shutil
@@ -46,6 +47,14 @@ class Outcome:
     @property
     def missed(self) -> set[str]:
         return self.failing - self.executed
+
+
+def write(path: Path, content: bytes) -> None:
+    """Write ``content`` and drop the file's cached bytecode: Python trusts a cache whose source has the same size
+    and modification second, and a one-character mutation written in the second of the last run has both."""
+    path.write_bytes(content)
+    if path.suffix == ".py":
+        Path(importlib.util.cache_from_source(str(path))).unlink(missing_ok=True)
 
 
 def load(path: Path) -> list[Mutation]:
@@ -101,12 +110,12 @@ class Mutator:
         text = original.decode()
         assert text.count(mutation.old) == 1, f"{mutation.id}: the text to change is not once in {mutation.file}"
         try:
-            path.write_text(text.replace(mutation.old, mutation.new), encoding="utf-8")
+            write(path, text.replace(mutation.old, mutation.new).encode())
             full_seconds, full = self.pytest("--no-testmon")
             self.restore()
             affected_seconds, affected = self.pytest("--testmon", *args)
         finally:
-            path.write_bytes(original)
+            write(path, original)
         failing = {nodeid for nodeid, outcome in full.items() if outcome != "PASSED"}
         return Outcome(mutation, failing, set(affected), full_seconds, affected_seconds)
 

@@ -148,6 +148,7 @@ def test_a_change_selects_every_test_it_breaks(recorded: pytest.Pytester, mutati
     for each in data:
         shutil.copy(each, saved)
     path.write_text(path.read_text().replace(old, new, 1))
+    shutil.rmtree(path.parent / "__pycache__", ignore_errors=True)  # same size, same second: Python would trust it
 
     full = outcomes(recorded.runpytest_subprocess(*TESTMON, "--no-testmon"))
     for each in saved.iterdir():
@@ -164,6 +165,7 @@ def test_everything_re_runs_every_test_for_an_import_time_change(recorded: pytes
     recorded.makeini("[pytest]\ntestmon_module_changes = everything\n")
     core = recorded.path / "pkg" / "core.py"
     core.write_text(core.read_text().replace("SIZE = 10", "SIZE = 11"))
+    shutil.rmtree(core.parent / "__pycache__", ignore_errors=True)
 
     result = recorded.runpytest_subprocess(*TESTMON, "--testmon")
 
