@@ -227,3 +227,21 @@ def test_bodies_and_layout_leave_import_time_code_alone(tmp_path: Path, old: str
 
     changed = {name for name, value in SourceFile.read(path).import_time.items() if before.get(name) != value}
     assert changed <= {"os"}
+
+
+@pytest.mark.parametrize(("code", "followed"), [("", True), ("tests", False)], ids=["every-file", "tests-only"])
+def test_a_constant_imported_from_another_module_is_followed_where_testmon_code_says(
+    recorded: pytest.Pytester, code: str, followed: bool
+) -> None:
+    """The miss testmon alone has: no test executes a line of consts.py, and core.limit() reads its LIMIT."""
+    recorded.makeini(f"[pytest]\ntestmon_code = {code}\n" if code else "[pytest]\n")
+    recorded.path.joinpath("pkg", "consts.py").write_text("LIMIT = 3\n")
+    core = recorded.path / "pkg" / "core.py"
+    core.write_text(core.read_text().replace("LIMIT = 3\n", "from pkg.consts import LIMIT\n"))
+    recorded.runpytest_subprocess(*TESTMON, "--testmon")
+    recorded.path.joinpath("pkg", "consts.py").write_text("LIMIT = 4\n")
+    shutil.rmtree(core.parent / "__pycache__", ignore_errors=True)
+
+    result = recorded.runpytest_subprocess(*TESTMON, "--testmon")
+
+    assert (outcomes(result).get("tests/test_core.py::test_limit") == "FAILED") is followed

@@ -42,6 +42,12 @@ SETTINGS: dict[str, tuple[str, str, object]] = {
         "linelist",
         [],
     ),
+    "testmon_code": (
+        "folders (or files) whose Python code's import-time changes are followed; by default every Python file of "
+        "the project (any layout, any number of packages), except dot-folders and installed packages",
+        "linelist",
+        [],
+    ),
     "testmon_module_changes": (
         "what a change to import-time code (a constant, a default value, a decorator) re-runs: 'precise' (the "
         "tests that run code reading what changed) or 'everything'",

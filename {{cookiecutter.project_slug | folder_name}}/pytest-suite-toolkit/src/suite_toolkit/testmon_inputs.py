@@ -81,6 +81,7 @@ class Project:
 
     root: Path
     ignored: set[str]  # files of tools that live in the project folder
+    code: tuple[str, ...] = ()  # the folders or files of Python code to follow; empty: all of the project's
     sources: dict[str, SourceFile] = field(default_factory=dict)
 
     def relative(self, path: str) -> str | None:
@@ -102,8 +103,11 @@ class Project:
         for folder, folders, files in os.walk(self.root):
             folders[:] = sorted(f for f in folders if not f.startswith(".") and f not in SKIPPED_FOLDERS)
             for name in sorted(files):
-                if name.endswith(".py"):
-                    yield (Path(folder) / name).relative_to(self.root).as_posix()
+                path = (Path(folder) / name).relative_to(self.root).as_posix()
+                if name.endswith(".py") and (
+                    not self.code or any(path == c or path.startswith(f"{c}/") for c in self.code)
+                ):
+                    yield path
 
     def source(self, path: str) -> SourceFile:
         if path not in self.sources:
@@ -232,7 +236,8 @@ class Inputs:
         self.config = config
         self.store = store
         ignored = {config.getini("analytics_file"), config.getini("workers_durations_file"), store.path.name}
-        self.project = Project(config.rootpath, ignored)
+        code = tuple(folder.strip("/") for folder in config.getini("testmon_code"))
+        self.project = Project(config.rootpath, ignored, code)
         self.precise = settings.one_of(config, "testmon_module_changes", ("precise", "everything")) == "precise"
         self.selection: Selection | None = None
         self.known_files: set[str] = set()
