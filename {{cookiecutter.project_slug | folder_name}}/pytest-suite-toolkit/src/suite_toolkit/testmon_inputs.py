@@ -28,6 +28,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from types import FrameType
 
@@ -83,6 +84,7 @@ class Project:
     ignored: set[str]  # files of tools that live in the project folder
     code: tuple[str, ...] = ()  # the folders or files of Python code to follow; empty: all of the project's
     sources: dict[str, SourceFile] = field(default_factory=dict)
+    shas: dict[str, str] = field(default_factory=dict)
 
     def relative(self, path: str) -> str | None:
         """``path`` relative to the project when it is an input there, else None."""
@@ -99,7 +101,12 @@ class Project:
             return None
         return text
 
-    def python_files(self) -> Iterator[str]:
+    @cached_property
+    def python_files(self) -> list[str]:
+        """The project's Python files to follow (the walk is done once per run)."""
+        return list(self._python_files())
+
+    def _python_files(self) -> Iterator[str]:
         for folder, folders, files in os.walk(self.root):
             folders[:] = sorted(f for f in folders if not f.startswith(".") and f not in SKIPPED_FOLDERS)
             for name in sorted(files):
@@ -122,11 +129,14 @@ class Project:
         return self.source(path).by_line
 
     def sha(self, path: str) -> str:
-        try:
-            with OPENS.deaf():
-                return hashlib.sha256((self.root / path).read_bytes()).hexdigest()[:16]
-        except OSError:
-            return "missing"
+        """The file's content hash, read once per run however many tests read the file."""
+        if path not in self.shas:
+            try:
+                with OPENS.deaf():
+                    self.shas[path] = hashlib.sha256((self.root / path).read_bytes()).hexdigest()[:16]
+            except OSError:
+                self.shas[path] = "missing"
+        return self.shas[path]
 
     def function_hash(self, path: str, function: str) -> str:
         if function == UNNAMED:
@@ -181,7 +191,7 @@ def select(project: Project, recorded: Recorded, precise: bool, patterns: Iterab
 
 def changed_import_time(project: Project, before: dict[str, dict[str, str]]) -> list[tuple[str, str]]:
     changed = []
-    for path in sorted({*before, *project.python_files()}):
+    for path in sorted({*before, *project.python_files}):
         now = project.source(path).import_time if (project.root / path).exists() else {}
         then = before.get(path, {})
         changed += [(path, name) for name in sorted({*now, *then}) if now.get(name) != then.get(name)]
@@ -193,7 +203,7 @@ def follow_names(
 ) -> None:
     """Select what reads a changed name: at import time (followed to the names it binds), in a function a test
     executed, or in a test module's own import-time code."""
-    files = list(project.python_files())
+    files = project.python_files
     growing = True
     while growing:  # X = Y + 1 at import time: a change to Y changes X
         growing = False
@@ -242,9 +252,7 @@ class Inputs:
         self.selection: Selection | None = None
         self.known_files: set[str] = set()
         self.run = Recorded()
-        self.collecting: str | None = None
-        self.calls: set[tuple[str, str]] = set()
-        self.sent_session = False
+        self.calls: set[tuple[str, str]] = set()  # made while the current test module is collected
 
     # Selection: before collection, since testmon skips collecting the files whose tests it does not select.
     def selected(self) -> Selection:
@@ -289,13 +297,13 @@ class Inputs:
         if not isinstance(collector, pytest.Module):
             return (yield)
         owner = collector.nodeid
-        OPENS.owner, self.collecting, self.calls = owner, owner, set()
+        OPENS.owner, self.calls = owner, set()
         sys.setprofile(self.profile)
         try:
             return (yield)
         finally:
             sys.setprofile(None)
-            OPENS.owner, self.collecting = SESSION, None
+            OPENS.owner = SESSION
             self.run.calls.setdefault(owner, set()).update(self.calls)
 
     def profile(self, frame: FrameType, event: str, arg: object) -> None:
@@ -371,7 +379,7 @@ class Inputs:
         run.files = {path: self.project.sha(path) for paths in run.reads.values() for path in paths}
         run.files["<testmon_inputs>"] = inputs_digest(self.project.root, self.config.getini("testmon_inputs"))
         run.hashes = {call: self.project.function_hash(*call) for calls in run.calls.values() for call in calls}
-        run.import_time = {path: self.project.source(path).import_time for path in self.project.python_files()}
+        run.import_time = {path: self.project.source(path).import_time for path in self.project.python_files}
         self.store.write(run)
 
     def pytest_report_collectionfinish(self) -> str | None:

@@ -58,7 +58,13 @@ def parse_timeouts(lines: Iterable[str], names: list[str]) -> dict[str, float]:
 
 
 def configured(config: pytest.Config) -> list[Tier]:
-    return parse(config.getini("tiers"), config.rootpath)
+    """The ``tiers`` setting, read (and its folders checked) once per run."""
+    if parsed not in config.stash:
+        config.stash[parsed] = parse(config.getini("tiers"), config.rootpath)
+    return config.stash[parsed]
+
+
+parsed = pytest.StashKey[list[Tier]]()
 
 
 def tier_of(report: pytest.TestReport, names: Iterable[str]) -> str:
