@@ -99,10 +99,14 @@ class RunNamespace:
 
     def delete_abandoned(self) -> None:
         """Delete the keys of namespaces whose process is gone: no connection carries their name any more."""
+        # The keys first, then the connections: a run names its connection before it writes a key, so every key
+        # seen here whose run is alive has its connection in the list read after. The other way round, a run that
+        # started between the two reads lost its first keys (seen with two checkouts running at once).
+        keys = self.keys(NAMESPACE)
         try:
             alive = {connection["name"] for connection in self.guard.client_list()}
         except redis.ResponseError:  # CLIENT LIST not allowed to this user: then nothing can be known dead
             return
-        abandoned = [key for key in self.keys(NAMESPACE) if owner_of(key) not in alive]
+        abandoned = [key for key in keys if owner_of(key) not in alive]
         if abandoned:
             self.client.unlink(*abandoned)
