@@ -75,6 +75,7 @@ SECTIONS = {
     "isolation": lambda project, folder, rounds: isolation.measure(project, database_url(), rounds=200),
     "shards": lambda project, folder, rounds: shards.measure(project),
     "analytics": lambda project, folder, rounds: analytics.measure(project, rounds),
+    "history-merge": lambda project, folder, rounds: analytics.measure_merge(project, rounds),
     "unit-tier": lambda project, folder, rounds: unit_tier.measure(project, rounds),
     "mutations": lambda project, folder, rounds: mutations.measure(
         project, mutations.tomlkit_project(folder, project / "pytest-suite-toolkit")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -41,3 +43,24 @@ def installed_default_project(default_project: Path) -> Path:
     """The default project with its own virtual environment, made by its own `make setup`."""
     run(["make", "setup", f"UV={UV}"], cwd=default_project)
     return default_project
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# A closed network refuses Chromium's background connections; without these flags it tries many at every start.
+QUIET_CHROMIUM = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--disable-quic"]  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright: for the tests of the test report's page."""
+    if CHROMIUM is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing; .ci/run installs Debian's chromium")
+        pytest.skip("no Chromium here to render the report: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=QUIET_CHROMIUM)
+        yield chromium
+        chromium.close()

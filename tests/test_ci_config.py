@@ -139,3 +139,38 @@ def test_the_workflow_is_least_privilege_and_pinned(combination: Combination, ba
     uses = [step["uses"] for job in spec["jobs"].values() for step in job["steps"] if "uses" in step]
     assert uses
     assert all(re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", action) for action in uses), uses
+
+
+@pytest.mark.parametrize("combination", WITH_GITHUB, ids=str)
+def test_every_test_job_restores_the_branch_history_and_the_history_job_merges_and_saves_it(
+    combination: Combination, baked: dict[str, Path]
+) -> None:
+    jobs = workflow(baked[combination.id])["jobs"]
+    history_job = jobs["history"]
+    save = next(step for step in history_job["steps"] if "cache/save" in step.get("uses", ""))
+    download = next(step for step in history_job["steps"] if "download-artifact" in step.get("uses", ""))
+    merge = next(step["run"] for step in history_job["steps"] if "make test-report" in step.get("run", ""))
+    test_jobs = {"affected", "testmon-data", "full"}
+    assert set(history_job["needs"]) == test_jobs
+    assert history_job["if"] == "${{ !cancelled() }}"  # a failing run is what the history is for
+    for name in test_jobs:
+        steps = jobs[name]["steps"]
+        restore = [step for step in steps if step.get("with", {}).get("path") == ".test-history.db"]
+        tests = next(index for index, step in enumerate(steps) if "make test" in step.get("run", ""))
+        upload = next(step for step in steps if "upload-artifact" in step.get("uses", ""))
+        assert len(restore) == 1
+        assert steps.index(restore[0]) < tests < steps.index(upload), name
+        branch, default_branch = restore[0]["with"]["restore-keys"].splitlines()
+        assert save["with"]["key"].startswith(branch)
+        assert default_branch == "test-history-${{ github.event.repository.default_branch }}-"
+        assert "--junitxml=junit.xml" in steps[tests]["run"]
+        assert upload["with"]["path"].split() == ["junit.xml", ".test-history.db"]
+        assert upload["if"] == "${{ !cancelled() }}"
+        assert upload["with"]["name"].startswith(download["with"]["pattern"].rstrip("*"))
+    shard = next(step["run"] for step in jobs["full"]["steps"] if "make test-shard" in step.get("run", ""))
+    assert "--analytics-batch ${{ github.run_id }}-${{ github.run_attempt }}" in shard
+    assert f"--merge {download['with']['path']}" in merge
+    assert "--summary $GITHUB_STEP_SUMMARY" in merge
+    assert "--annotate" in merge
+    toolkit = next(step["run"] for step in jobs["toolkit"]["steps"] if "make test-toolkit" in step.get("run", ""))
+    assert "--junitxml=junit.xml" in toolkit

@@ -3,18 +3,12 @@ Playwright) renders without a console error, with charts drawn from the project'
 
 from __future__ import annotations
 
-import os
-import shutil
+import re
 from pathlib import Path
 
 import pytest
 
 from tests.baking import execute, make
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-# A closed network refuses Chromium's background connections; without these flags it tries many at every start.
-QUIET_CHROMIUM = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--disable-quic"]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -27,28 +21,16 @@ def report_page(installed_default_project: Path) -> Path:
             python = str(project / ".venv" / "bin" / "python")
             result = execute([python, "-m", "pytest", "-q", str(seeded)], project, **env)
             assert result.returncode == outcome, result.stdout[-3000:]
+        result = make(project, "test-all", args="-q -p no:randomly")  # a full run: the tests that exist now
+        assert result.returncode == 0, result.stdout[-3000:]
     finally:
         seeded.unlink()
-    for _ in range(2):  # two runs of the unit tier recorded in the project's history
+    for _ in range(2):  # two runs of the unit tier: partial runs
         result = make(project, "test-unit", args="-q")
         assert result.returncode == 0, result.stdout[-3000:]
     result = make(project, "test-report")
     assert result.returncode == 0, result.stdout + result.stderr
     return project / "test-report.html"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if CHROMIUM is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing; .ci/run installs Debian's chromium")
-        pytest.skip("no Chromium here to render the report: apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=QUIET_CHROMIUM)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -72,47 +54,60 @@ def test_the_page_renders_without_an_error(page) -> None:
     assert page.title() == "Test report"
 
 
-def test_every_chart_is_drawn_with_data(page) -> None:
-    charts = page.locator("figure.chart")
-    assert charts.count() == 3
-    for index in range(3):
-        chart = charts.nth(index)
+def test_full_and_partial_runs_are_drawn_apart_with_time_on_the_x_axis(page) -> None:
+    full, partial, pass_rate = (
+        page.locator(f"figure#chart-{name}") for name in ("full-runs", "partial-runs", "pass-rate")
+    )
+    for chart in (full, partial, pass_rate):
         box = chart.locator("svg").bounding_box()
         assert box is not None
         assert box["width"] > 300
         assert box["height"] > 50
-        marks = chart.locator("circle.point, rect.bar")
-        assert marks.count() >= 2
-        values = [float(marks.nth(i).get_attribute("data-value")) for i in range(marks.count())]
-        assert any(value > 0 for value in values)
-    unit_points = page.locator('circle.point[data-series="unit"]')
-    assert unit_points.count() >= 2  # one per recorded run of the unit tier
+    assert full.locator('circle.point[data-series="unit"]').count() >= 1  # the test-all run
+    assert partial.locator('circle.point[data-series="unit"]').count() >= 2  # the two test-unit runs
+    assert partial.locator("polyline").count() == 0  # partial runs are points, never lines
+    assert all(float(value) > 0 for value in full.locator("circle.point").evaluate_all(
+        "points => points.map(point => point.dataset.value)"))  # fmt: skip
+    axis = full.locator("text.x-tick, text.x-under").all_text_contents()  # SVG text has no innerText
+    assert any(re.search(r"[A-Z][a-z]{2} \d{1,2}", label) for label in axis), axis  # "Nov 24": a date, under or in
+    assert pass_rate.locator("text.y-tick").all_text_contents()[-1] == "100%"
 
 
-def test_every_table_header_sorts_without_an_error(page) -> None:
-    flaky = section(page, "Flaky tests").locator("table.sortable")
+def test_the_flaky_test_is_listed_and_every_table_sorts_without_an_error(page) -> None:
+    flaky = page.locator("table#flaky")
     assert "tests/unit/test_seeded_flaky.py::test_fails_when_told" in flaky.inner_text()
     headers = page.locator("table.sortable th")
-    assert headers.count() >= 4
+    assert headers.count() >= 8
     for index in range(headers.count()):
         headers.nth(index).click()
 
     assert page.errors == []
 
 
-def test_a_table_sorts_by_a_column_when_its_header_is_clicked(page) -> None:
-    table = section(page, "Slowest tests").locator("table.sortable")
+def test_the_table_of_all_tests_sorts_by_baseline_and_filters_by_tier(page) -> None:
+    table = page.locator("table#all-tests")
     column = [th.strip() for th in table.locator("th").all_inner_texts()].index("baseline (s)")
 
     def baselines() -> list[float]:
-        return [float(row.locator("td").nth(column).inner_text()) for row in table.locator("tbody tr").all()]
+        cells = table.locator(f"tbody tr:not([hidden]) td:nth-child({column + 1})").all_inner_texts()
+        return [float(cell) for cell in cells if cell.strip()]
 
     table.locator("th").nth(column).click()
-    descending = baselines()
+    first = baselines()
     table.locator("th").nth(column).click()
-    ascending = baselines()
+    second = baselines()
+    page.select_option("#filter-tier", "integration")
+    tiers = set(table.locator("tbody tr:not([hidden]) td:nth-child(2)").all_inner_texts())
 
-    assert len(descending) >= 2
-    assert descending == sorted(descending, reverse=True)
-    assert ascending == sorted(ascending)
+    assert len(first) >= 50
+    assert sorted([first, second]) == [sorted(first), sorted(first, reverse=True)]
+    assert tiers == {"integration"}
     assert page.errors == []
+
+
+def test_a_screenshot_of_the_report_shows_it_drawn(page, tmp_path: Path) -> None:
+    """The report as a person sees it (kept in the test's folder to look at): a page taller than the window."""
+    shot = page.screenshot(full_page=True, path=tmp_path / "test-report.png")
+
+    assert len(shot) > 50_000
+    assert page.evaluate("document.documentElement.scrollHeight") > 900

@@ -6,7 +6,9 @@ public measure, the one the plugin records) from a table the test controls, so n
 
 from __future__ import annotations
 
+import socket
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -25,17 +27,20 @@ def test_flaky():
     assert os.environ.get("FLAKY_FAILS") != "1"
 """
 
-# The fake clock: the seconds each test's call takes, SLOW_SECONDS for test_slowed_down.
+# The fake clock: the seconds each test's call takes, SLOW_SECONDS for test_slowed_down; XDIST_SLOWER times more
+# under xdist, as when workers share the machine's cores.
 FAKE_CLOCK = """
 import os
 import pytest
 
 SECONDS = {"test_steady": "0.05", "test_slowed_down": os.environ.get("SLOW_SECONDS", "0.2"), "test_flaky": "0.001"}
+FACTOR = float(os.environ.get("XDIST_SLOWER", "1")) if os.environ.get("PYTEST_XDIST_WORKER") else 1.0
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     report = yield
-    report.duration = float(SECONDS.get(item.name.split("[")[0], "0")) if call.when == "call" else 0.0
+    seconds = float(SECONDS.get(item.name.split("[")[0], "0")) * FACTOR
+    report.duration = seconds if call.when == "call" else 0.0
     return report
 """
 
@@ -52,7 +57,7 @@ def suite(pytester: pytest.Pytester) -> pytest.Pytester:
 
 def run(suite: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, *args: str, **env: str) -> pytest.RunResult:
     with monkeypatch.context() as patch:
-        for name in ("SLOW_SECONDS", "FLAKY_FAILS"):
+        for name in ("SLOW_SECONDS", "FLAKY_FAILS", "XDIST_SLOWER"):
             patch.delenv(name, raising=False)
         for name, value in env.items():
             patch.setenv(name, value)
@@ -78,7 +83,7 @@ def test_each_test_is_recorded_with_its_phases_tier_outcome_and_worker(suite, mo
         ("tests/unit/test_suite.py::test_steady", "unit", "main", "passed", 0.05),
     ]
     assert rows(suite.path / ".test-history.db", "SELECT tests, failed FROM runs") == [(3, 1)]
-    result.stdout.fnmatch_lines(["*- test analytics -*", "run 1 recorded in .test-history.db: 3 tests"])
+    result.stdout.fnmatch_lines(["*- test analytics -*", "run 1 recorded in .test-history.db: 3 tests, serial, full"])
 
 
 def test_the_tier_is_the_marker_not_a_part_of_the_test_id(suite, monkeypatch) -> None:
@@ -141,7 +146,119 @@ def test_a_test_that_passes_and_fails_on_the_same_code_is_flaky(suite, monkeypat
 
     result = run(suite, monkeypatch, FLAKY_FAILS="1")
 
-    result.stdout.fnmatch_lines(["flaky: tests/unit/test_suite.py::test_flaky passed and failed on code *"])
+    result.stdout.fnmatch_lines(
+        ["flaky: tests/unit/test_suite.py::test_flaky passed and failed on the same code and environment"]
+    )
+
+
+def test_the_same_code_in_another_environment_is_not_flaky(suite, monkeypatch) -> None:
+    run(suite, monkeypatch).assert_outcomes(passed=3)
+    monkeypatch.setattr("suite_toolkit.analytics.environment", lambda: "another-python")  # say, a new dependency
+
+    result = run(suite, monkeypatch, FLAKY_FAILS="1")
+
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(["no regression, no flaky test"])
+
+
+def test_in_a_git_repository_the_code_is_every_file_git_sees(suite, monkeypatch) -> None:
+    (suite.path / "helpers.py").write_text("LIMIT = 1\n")  # a flat layout: code beside the tests, not in src/
+    (suite.path / ".gitignore").write_text("*.log\n")
+    for command in (["init", "-q"], ["add", "-A"], ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "1"]):
+        subprocess.run(["git", *command], cwd=suite.path, check=True)
+    run(suite, monkeypatch).assert_outcomes(passed=3)
+    (suite.path / "run.log").write_text("ignored by git: not the code\n")
+
+    same_code = run(suite, monkeypatch, FLAKY_FAILS="1")
+    (suite.path / "helpers.py").write_text("LIMIT = 2\n")  # changed, not committed
+    changed_code = run(suite, monkeypatch, FLAKY_FAILS="1")
+    (suite.path / "new_module.py").write_text("")  # untracked, not ignored
+    new_file = run(suite, monkeypatch)
+
+    same_code.stdout.fnmatch_lines(["flaky: *test_flaky passed and failed on the same code and environment"])
+    changed_code.stdout.fnmatch_lines(["no regression, no flaky test"])
+    new_file.stdout.fnmatch_lines(["no regression, no flaky test"])
+    versions = rows(suite.path / ".test-history.db", "SELECT code_version, commit_sha FROM runs ORDER BY id")
+    assert len({version for version, _ in versions}) == 3
+    assert len({commit for _, commit in versions}) == 1
+    assert versions[0][1] is not None
+
+
+def test_a_setup_error_from_a_missing_server_is_the_servers_not_a_flaky_test(suite, monkeypatch) -> None:
+    listening = socket.create_server(("127.0.0.1", 0))  # the server, up for the first run
+    port = listening.getsockname()[1]
+    (suite.path / "tests" / "unit" / "test_server.py").write_text(SERVER_SUITE.format(port=port))
+    run(suite, monkeypatch, "tests/unit/test_server.py").assert_outcomes(passed=1)
+    listening.close()  # down for the second; servers are required, as on CI
+
+    result = run(suite, monkeypatch, "tests/unit/test_server.py", TEST_REQUIRE_SERVERS="1")
+
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["server errors: 1 test(s) could not set up for a server *test_uses_the_server*"])
+    result.stdout.no_fnmatch_line("flaky:*")
+    assert rows(suite.path / ".test-history.db", "SELECT outcome FROM results ORDER BY run_id") == [
+        ("passed",),
+        ("server error",),
+    ]
+
+
+SERVER_SUITE = """
+import socket
+import pytest
+from suite_toolkit.servers import Server
+
+THING = Server("Thing", "127.0.0.1", {port}, "THING_URL", "make thing-up", hello=b"", recognises=lambda reply: True,
+               is_authentication_error=lambda error: False)
+
+@pytest.fixture
+def thing():
+    connection = THING.connect(lambda: socket.create_connection(("127.0.0.1", {port}), timeout=1))
+    yield
+    connection.close()
+
+def test_uses_the_server(thing):
+    pass
+"""
+
+
+def test_runs_under_xdist_are_compared_with_runs_under_xdist(suite, monkeypatch) -> None:
+    for _ in range(3):
+        run(suite, monkeypatch).assert_outcomes(passed=3)
+    monkeypatch.setenv("XDIST_SLOWER", "10")  # each test 10x slower with two workers on the machine
+
+    first_parallel = suite.runpytest_subprocess("-p", "xdist", "-n", "2")
+    for _ in range(2):
+        suite.runpytest_subprocess("-p", "xdist", "-n", "2").assert_outcomes(passed=3)
+    monkeypatch.setenv("SLOW_SECONDS", "0.9")
+    slowed_down = suite.runpytest_subprocess("-p", "xdist", "-n", "2")
+
+    first_parallel.stdout.fnmatch_lines(
+        ["run 4 recorded in .test-history.db: 3 tests, xdist 2, full", "no regression*"]
+    )
+    slowed_down.stdout.fnmatch_lines(["regression: tests/unit/test_suite.py::test_slowed_down 9.00s, baseline 2.00s*"])
+    assert "test_steady" not in slowed_down.stdout.str().split("test analytics")[-1]
+
+
+@pytest.mark.parametrize(
+    ("args", "selection"),
+    [
+        ((), "full"),
+        (("tests",), "full"),
+        (("tests/unit/test_suite.py",), "partial"),
+        (("tests/unit/test_suite.py::test_steady",), "partial"),
+        (("-k", "steady"), "partial"),
+        (("-m", "unit"), "partial"),
+        (("-p", "pytest_split.plugin", "--splits", "2", "--group", "1"), "shard 1/2"),
+    ],
+)
+def test_each_run_is_recorded_with_its_kind(suite, monkeypatch, args: tuple[str, ...], selection: str) -> None:
+    suite.makeini("[pytest]\ntiers = tests/unit\ntestpaths = tests\n")
+
+    run(suite, monkeypatch, *args)
+
+    recorded = rows(suite.path / ".test-history.db", "SELECT mode, selection, kind FROM runs")
+    kind = f"serial, {'shards of 2' if selection.startswith('shard') else selection}"
+    assert recorded == [("serial", selection, kind)]
 
 
 def test_a_test_that_fails_after_a_code_change_is_not_flaky(suite, monkeypatch) -> None:
@@ -163,7 +280,7 @@ def test_the_code_is_what_analytics_code_names(suite, monkeypatch) -> None:
 
     result = run(suite, monkeypatch, FLAKY_FAILS="0")
 
-    result.stdout.fnmatch_lines(["flaky: tests/unit/test_suite.py::test_flaky passed and failed on code *"])
+    result.stdout.fnmatch_lines(["flaky: tests/unit/test_suite.py::test_flaky passed and failed on the same code*"])
 
 
 def test_speed_markers_come_from_the_measured_baselines(suite, monkeypatch) -> None:
@@ -214,7 +331,7 @@ def test_a_history_in_a_folder_that_does_not_exist_yet_is_created_there(suite, m
 
     result = run(suite, monkeypatch)
 
-    result.stdout.fnmatch_lines(["run 1 recorded in build/history/tests.db: 3 tests"])
+    result.stdout.fnmatch_lines(["run 1 recorded in build/history/tests.db: 3 tests, *"])
     assert rows(suite.path / "build" / "history" / "tests.db", "SELECT COUNT(*) FROM results") == [(3,)]
 
 

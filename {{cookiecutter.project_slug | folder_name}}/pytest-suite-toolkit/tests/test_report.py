@@ -1,9 +1,12 @@
-"""The report (``python -m suite_toolkit.report``) drawn from a history written here, run by run."""
+"""The report (``python -m suite_toolkit.report``) drawn from a history written here, run by run; shard histories
+merged; the CI summary."""
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
+import uuid
 from pathlib import Path
 
 import pytest
@@ -15,6 +18,16 @@ from suite_toolkit.report.data import collect
 
 def measurement(nodeid: str, seconds: float, outcome: str = "passed") -> Measurement:
     return Measurement(nodeid, nodeid.split("/")[1], "main", outcome, call=seconds)
+
+
+def record(history: History, number: int, measured: list[Measurement], selection: str = "full", **run) -> int:
+    kind = Run(
+        uid=uuid.uuid4().hex, batch=run.get("batch"), started=1_700_000_000 + number * 3600, commit_sha="abc1234",
+        code_version=run.get("code", "same"), environment="env", mode="serial", selection=selection, seconds=1.0,
+    )  # fmt: skip
+    baselines = history.baselines(history.latest_runs(5, kind=kind.kind))
+    slower = regressions(measured, baselines, factor=2.0, floor=0.1, min_runs=3)  # as the plugin does
+    return history.record(kind, measured, keep=50, slower=slower)
 
 
 @pytest.fixture
@@ -29,9 +42,7 @@ def history(tmp_path: Path) -> History:
             measurement("tests/unit/test_a.py::test_quick", 0.01),
             measurement("tests/integration/test_b.py::test_sometimes", 0.05, flaky),
         ]
-        slower = regressions(measured, history.baselines(), factor=2.0, floor=0.1, min_runs=3)  # as the plugin does
-        run = Run(started=1_700_000_000 + number * 60, commit_sha="abc", code_version="same", seconds=1.0)
-        history.record(run, measured, keep=5, slower=slower)
+        record(history, number, measured)
     return history
 
 
@@ -39,26 +50,93 @@ def test_the_data_has_every_run_tier_trend_regression_and_flaky_test(history: Hi
     data = collect(history)
 
     assert [run["id"] for run in data["runs"]] == [1, 2, 3, 4, 5]
-    assert [run["pass_rate"] for run in data["runs"]] == [1.0, 1.0, 0.6667, 1.0, 1.0]
-    assert data["tiers"] == {"integration": [0.05] * 5, "unit": [0.21, 0.21, 0.21, 0.21, 0.91]}
-    assert data["regressions"] == [
-        {"nodeid": "tests/unit/test_a.py::test_slowed", "seconds": 0.9, "baseline": 0.2, "factor": 4.5}
+    assert [run["pass_rate"] for run in data["runs"]] == [100.0, 100.0, 66.67, 100.0, 100.0]
+    assert [run["tiers"] for run in data["runs"]][3:] == [
+        {"integration": 0.05, "unit": 0.21},
+        {"integration": 0.05, "unit": 0.91},
     ]
-    assert data["flaky"] == [{"nodeid": "tests/integration/test_b.py::test_sometimes", "code": "same"}]
+    assert data["runs"][0]["started"] == "2023-11-14T22:13:20+00:00"
+    assert data["regressions"] == [
+        {"nodeid": "tests/unit/test_a.py::test_slowed", "tier": "unit", "seconds": 0.9, "baseline": 0.2, "factor": 4.5}
+    ]
+    assert data["flaky"] == [
+        {"nodeid": "tests/integration/test_b.py::test_sometimes", "tier": "integration", "times": 1, "last_run": 3,
+         "new": False, "quarantined": False}
+    ]  # fmt: skip
     assert data["slowest"][0]["nodeid"] == "tests/unit/test_a.py::test_slowed"
     assert data["speeds"] == {"fast": 2, "medium": 1, "slow": 0}
+    sometimes = next(test for test in data["tests"] if test["nodeid"].endswith("test_sometimes"))
+    assert sometimes == {
+        "nodeid": "tests/integration/test_b.py::test_sometimes", "tier": "integration", "baseline": 0.05, "runs": 4,
+        "speed": "fast", "last_outcome": "passed", "pass_rate": 80.0, "flaky": 1,
+    }  # fmt: skip
 
 
-def test_the_page_is_self_contained_and_its_charts_have_a_point_per_run(history: History, tmp_path: Path) -> None:
+def test_a_test_that_no_longer_exists_leaves_the_report_after_a_full_run(history: History) -> None:
+    renamed = [
+        measurement("tests/unit/test_a.py::test_slowed", 0.2),
+        measurement("tests/unit/test_a.py::test_new", 0.3),
+    ]
+    record(history, 5, renamed[:1], selection="partial")
+    partial = collect(history)
+    record(history, 6, renamed)
+    full = collect(history)
+
+    assert len(partial["tests"]) == 3  # a partial run says nothing about the tests it did not run
+    assert {test["nodeid"].split("::")[1] for test in full["tests"]} == {"test_slowed", "test_new"}
+    assert full["speeds"] == {"fast": 0, "medium": 2, "slow": 0}
+    assert full["flaky"] == []  # test_sometimes is gone
+
+
+def test_a_partial_run_is_apart_and_a_tier_it_did_not_run_is_absent(history: History) -> None:
+    record(history, 5, [measurement("tests/unit/test_a.py::test_quick", 0.01)], selection="partial")
+
+    latest = collect(history)["runs"][-1]
+
+    assert (latest["full"], latest["selection"], latest["tiers"]) == (False, "partial", {"unit": 0.01})
+
+
+def test_shard_histories_merge_into_one_history_and_their_runs_into_one(history: History, tmp_path: Path) -> None:
+    shards = []
+    for group in range(1, 5):  # each CI shard restores the same history and records its part into its copy
+        shard = tmp_path / f"shard-{group}.db"
+        shutil.copy(history.path, shard)
+        tests = [measurement(f"tests/unit/test_{group}.py::test_{n}", 0.01) for n in range(3)]
+        record(History(shard), 10 + group, tests, selection=f"shard {group}/4", batch="ci-run-7")
+        shards.append(str(shard))
+    merged = tmp_path / "merged.db"
+
+    assert main(["--history", str(merged), "--merge", *shards, "--json", str(tmp_path / "data.json")]) == 0
+    again = History(merged).merge([Path(shard) for shard in shards], keep=50)
+
+    data = json.loads((tmp_path / "data.json").read_text(encoding="utf-8"))
+    assert [run["id"] for run in data["runs"]] == [1, 2, 3, 4, 5, 6]  # the five before, the four shards as one
+    assert data["runs"][-1] | {"started": None} == data["runs"][-1] | {
+        "started": None, "selection": "4 of 4 shards", "full": True, "tests": 12, "passed": 12, "tiers": {"unit": 0.12}
+    }  # fmt: skip
+    assert again == 0  # nothing new the second time
+
+
+def test_the_summary_names_regressions_new_flaky_tests_and_time_per_tier(history: History, tmp_path: Path) -> None:
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier steps\n")
+
+    assert main(["--history", str(history.path), "--summary", str(summary)]) == 0
+
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("earlier steps\n## Tests\n")  # appended, as $GITHUB_STEP_SUMMARY wants
+    assert "| `tests/unit/test_a.py::test_slowed` | 0.9 | 0.2 | 4.5 |" in text
+    assert "### New flaky tests\n\nNone." in text
+    assert "| integration | 0.05 |\n| unit | 0.91 |" in text
+
+
+def test_the_page_is_self_contained_and_holds_every_test(history: History, tmp_path: Path) -> None:
     page, data = tmp_path / "report.html", tmp_path / "report.json"
 
     assert main(["--history", str(history.path), "--html", str(page), "--json", str(data)]) == 0
 
     text = page.read_text(encoding="utf-8")
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", text)  # nothing to fetch
-    assert len(re.findall(r'<circle class="point"[^>]*data-series="unit"', text)) == 5
-    assert len(re.findall(r'<circle class="point"[^>]*data-series="pass rate"', text)) == 5
-    assert len(re.findall(r'<rect class="bar"', text)) == 3
     assert "tests/unit/test_a.py::test_slowed" in text
     assert json.loads(data.read_text(encoding="utf-8")) == collect(history)
 
@@ -69,3 +147,14 @@ def test_without_a_history_the_command_says_what_to_do(tmp_path: Path, capsys) -
 
     assert exit_info.value.code == 2
     assert "does not exist yet: run the tests first" in capsys.readouterr().err
+
+
+def test_a_history_of_an_older_format_is_set_aside_not_lost(tmp_path: Path) -> None:
+    path = tmp_path / "history.db"
+    with __import__("sqlite3").connect(path) as db:
+        db.execute("CREATE TABLE runs (id INTEGER PRIMARY KEY, started REAL)")
+
+    record(History(path), 0, [measurement("tests/unit/test_a.py::test_quick", 0.01)])
+
+    assert (tmp_path / "history.db.v1").exists()
+    assert collect(History(path))["runs"][0]["tests"] == 1

@@ -18,10 +18,12 @@ class Measurement:
     nodeid: str
     tier: str
     worker: str
-    outcome: str = "passed"  # passed, failed (in the test), error (in setup or teardown), skipped
+    outcome: str = "passed"  # passed, failed (in the test), error (in setup or teardown), server error, skipped
     setup: float = 0.0
     call: float = 0.0
     teardown: float = 0.0
+    reruns: int = 0  # pytest-rerunfailures ran it again this many times
+    quarantined: bool = False  # marked `quarantine`
 
     @property
     def seconds(self) -> float:
@@ -30,10 +32,26 @@ class Measurement:
 
 @dataclass(frozen=True)
 class Run:
+    uid: str  # the same in every copy of the history
+    batch: str | None  # the shards of one CI run share it
     started: float
     commit_sha: str | None
-    code_version: str
+    code_version: str  # a fingerprint of the code under test, as on disk
+    environment: str  # a fingerprint of the Python, the platform and the installed packages
+    mode: str  # serial, or "xdist N"
+    selection: str  # full, partial, or "shard I/N"
     seconds: float
+
+    @property
+    def kind(self) -> str:
+        """What this run's durations are comparable with: the same mode and the same kind of selection (a session
+        fixture's setup lands on the first test a run selects; workers share the machine's cores)."""
+        return f"{self.mode}, {kind_of_selection(self.selection)}"
+
+
+def kind_of_selection(selection: str) -> str:
+    """``shard 2/4`` -> ``shards of 4``: a test stays in its shard from run to run; ``full`` and ``partial`` as is."""
+    return f"shards of {selection.rsplit('/', 1)[1]}" if selection.startswith("shard ") else selection
 
 
 @dataclass(frozen=True)

@@ -2,31 +2,34 @@
 by speed.
 
 - Each test's outcome, its setup/call/teardown seconds (pytest's own measure, as ``--durations`` prints), its tier
-  (``tiers``) and its xdist worker go into the history with the run's commit: one write at the end of the run, by
-  the controller only when xdist runs the tests.
-- A test's baseline is the median of its last passing runs. A test slower than its baseline by a factor AND by a
-  floor in seconds is a regression, so that noise alone alerts nothing. A test that passed and failed on the same
-  code (the ``analytics_code`` files, byte for byte) is flaky. Both are printed at the end of the run.
+  (its tier marker, see ``tiers``), its xdist worker, its reruns (pytest-rerunfailures) and whether it is quarantined
+  go into the history with the run: one write at the end, by the controller only when xdist runs the tests.
+- A run has a kind: serial or under xdist with N workers, and the whole suite, a part of it (paths, ``-k``, ``-m``,
+  ``--lf``, an affected-only run, anything deselected) or one of N shards (pytest-split). A test's baseline is the
+  median of its passing durations in the latest runs of the same kind: durations under 2 workers on 2 cores, or
+  with a session fixture's setup landing on another first test, are not comparable with a serial full run.
+- A test slower than its baseline by a factor AND by a floor in seconds is a regression, so that noise alone alerts
+  nothing. A test whose own outcome changed on the same code and environment (``fingerprints``) is flaky: it failed
+  in one run and passed in another, or passed on a rerun. An error in setup or teardown caused by a server that is
+  missing or broken (``servers``) is a "server error", the server's outcome, not the test's.
 - Speed markers come from the baselines, not from decorators: ``fast`` (under 0.1 s), ``medium`` (up to 1 s) and
-  ``slow``, applied at collection, so ``-m "not slow"`` deselects what was measured slow. A test not measured yet
-  has no speed marker.
+  ``slow``, from the latest runs of the whole suite, applied at collection when ``-m`` names one of them, so
+  ``-m "not slow"`` deselects what was measured slow. A test not measured yet has no speed marker.
 """
 
 from __future__ import annotations
 
-import hashlib
-import subprocess
 import time
-from collections.abc import Iterable
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from suite_toolkit import settings, tiers
-from suite_toolkit.analysis import Baseline, Measurement, Run, regressions, speed_of
+from suite_toolkit import private_api, settings, tiers
+from suite_toolkit.analysis import Measurement, Run, regressions, speed_of
+from suite_toolkit.fingerprints import CodeVersion, environment
 from suite_toolkit.history import History
-from suite_toolkit.private_api import worker_of
 
 SPEEDS = {
     "fast": "measured: baseline under 0.1 s (pytest-suite-toolkit)",
@@ -40,27 +43,48 @@ def configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", f"{name}: {description}")
     if config.option.no_analytics:
         return
-    path = config.rootpath / (config.option.analytics_file or config.getini("analytics_file"))
     # An xdist worker reads baselines to mark its tests; only the controller, which sees every report, writes.
-    analytics = Analytics(config, History(path), Thresholds.read(config), writes=not hasattr(config, "workerinput"))
+    writes = not hasattr(config, "workerinput")
+    analytics = Analytics(config, History(history_path(config)), Thresholds.read(config), writes=writes)
     config.pluginmanager.register(analytics, "suite_toolkit.analytics")
 
 
-def code_version(root: Path, code: Iterable[str]) -> tuple[str | None, str]:
-    """The commit, if any, and a fingerprint of the code as it is on disk, committed or not."""
-    fingerprint = hashlib.sha1()
-    for entry in code:
-        top = root / entry
-        for path in sorted([top, *top.rglob("*")] if top.is_dir() else [top]):
-            if path.is_file() and "__pycache__" not in path.parts:
-                fingerprint.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, check=True, text=True, timeout=30
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        commit = None  # not a git repository, or no commit yet
-    return commit, fingerprint.hexdigest()[:12]
+def history_path(config: pytest.Config) -> Path:
+    return config.rootpath / (config.option.analytics_file or config.getini("analytics_file"))
+
+
+def mode_of(config: pytest.Config) -> str:
+    """``serial``, or ``xdist N`` (pytest-xdist has turned ``-n auto`` into a number by the time tests run)."""
+    workers = getattr(config.option, "numprocesses", None)
+    if isinstance(workers, int) and workers > 0 and getattr(config.option, "dist", "no") != "no":
+        return f"xdist {workers}"
+    return "serial"
+
+
+def selection_of(config: pytest.Config, deselected: int) -> str:
+    """``full`` when the whole suite ran, ``shard I/N`` for a pytest-split group, else ``partial``."""
+    splits, group = getattr(config.option, "splits", None), getattr(config.option, "group", None)
+    if splits and group:
+        return f"shard {group}/{splits}"
+    narrowed = (
+        deselected  # seen without xdist: -k, -m, --lf, testmon, any plugin that deselects
+        or config.option.keyword  # the same under xdist, where the workers deselect
+        or config.option.markexpr
+        or getattr(config.option, "lf", False)
+        or private_api.testmon_selects(config)
+        or not whole_suite_named(config)
+    )
+    return "partial" if narrowed else "full"
+
+
+def whole_suite_named(config: pytest.Config) -> bool:
+    if config.args_source != pytest.Config.ArgsSource.ARGS:  # testpaths, or the folder pytest runs in
+        return True
+    if any("::" in arg for arg in config.args):
+        return False
+    named = {Path(config.invocation_params.dir, arg).resolve() for arg in config.args}
+    default = {config.rootpath / path for path in config.getini("testpaths")} or {config.rootpath}
+    return named == {path.resolve() for path in default} or config.rootpath in named
 
 
 @dataclass(frozen=True)
@@ -69,6 +93,7 @@ class Thresholds:
     min_runs: int
     factor: float
     floor: float
+    keep_runs: int
 
     @classmethod
     def read(cls, config: pytest.Config) -> Thresholds:
@@ -78,6 +103,7 @@ class Thresholds:
             min_runs=settings.whole_number(config, "analytics_min_runs"),
             factor=settings.positive_number(config, "analytics_regression_factor"),
             floor=settings.positive_number(config, "analytics_regression_floor"),
+            keep_runs=settings.whole_number(config, "analytics_keep_runs"),
         )
 
 
@@ -93,25 +119,28 @@ class Analytics:
         self.writes = writes
         self.tiers = [tier.name for tier in tiers.configured(config)]
         self.started = time.time()
-        self.baselines: dict[str, Baseline] | None = None
+        self.code = CodeVersion(config.rootpath, config.getini("analytics_code")) if writes else None
+        self.deselected = 0
         self.measurements: dict[str, Measurement] = {}
         self.summary: list[str] = []
 
-    def known_baselines(self) -> dict[str, Baseline]:
-        if self.baselines is None:
-            self.baselines = self.history.baselines()
-        return self.baselines
-
     @pytest.hookimpl(tryfirst=True)  # before -m deselects anything
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
-        baselines = self.known_baselines()
-        if not baselines:
+        # Marking 10,000 tests costs more than the rest of the plugin: only when -m can select by speed.
+        if not any(speed in (self.config.option.markexpr or "") for speed in SPEEDS):
             return
+        runs = self.thresholds.baseline_runs
+        # The latest runs of the whole suite; none yet: the latest runs of any kind.
+        latest = self.history.latest_runs(runs, full_only=True) or self.history.latest_runs(runs)
+        baselines = self.history.baselines(latest)
         markers = {speed: getattr(pytest.mark, speed) for speed in SPEEDS}
         for item in items:
             baseline = baselines.get(item.nodeid)
             if baseline is not None:
                 item.add_marker(markers[speed_of(baseline.median)])
+
+    def pytest_deselected(self, items: list[pytest.Item]) -> None:
+        self.deselected += len(items)
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if not self.writes:
@@ -119,40 +148,61 @@ class Analytics:
         measurement = self.measurements.get(report.nodeid)
         if measurement is None:
             tier = tiers.tier_of(report, self.tiers)
-            measurement = Measurement(report.nodeid, tier, worker_of(report))
+            measurement = Measurement(report.nodeid, tier, private_api.worker_of(report))
+            measurement.quarantined = "quarantine" in report.keywords
             self.measurements[report.nodeid] = measurement
+        if report.outcome == "rerun":  # pytest-rerunfailures: this attempt failed, another follows
+            measurement.reruns += 1
+            return
         setattr(measurement, report.when, report.duration)
         if report.failed:
-            measurement.outcome = "failed" if report.when == "call" else "error"
+            if report.when == "call":
+                measurement.outcome = "failed"
+            elif measurement.outcome == "passed":  # a teardown error after a failure leaves "failed"
+                measurement.outcome = "server error" if getattr(report, "server_error", False) else "error"
         elif report.skipped and measurement.outcome == "passed":
             measurement.outcome = "skipped"
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
-        if not self.writes or not self.measurements:
+        if self.code is None:  # an xdist worker
+            return
+        commit, version = self.code.result()  # read in any case: git's processes end here
+        if not self.measurements:
             return
         if exitstatus not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):  # interrupted: not a run to keep
             self.summary = [f"nothing recorded: the run ended early ({pytest.ExitCode(exitstatus).name.lower()})"]
             return
-        baselines = self.known_baselines()  # from the runs before this one
-        commit, version = code_version(self.config.rootpath, self.config.getini("analytics_code"))
-        run = Run(self.started, commit, version, time.time() - self.started)
-        measured = list(self.measurements.values())
+        selection = selection_of(self.config, self.deselected)
+        run = Run(
+            uuid.uuid4().hex, self.config.option.analytics_batch, self.started, commit, version, environment(),
+            mode_of(self.config), selection, time.time() - self.started,
+        )  # fmt: skip
         limits = self.thresholds
+        measured = list(self.measurements.values())
+        # From the runs before this one; only for the tests slow enough to be a regression (few, in most suites).
+        suspects = [m.nodeid for m in measured if m.outcome == "passed" and m.seconds >= limits.floor]
+        baselines = self.history.baselines(self.history.latest_runs(limits.baseline_runs, kind=run.kind), suspects)
         slower = regressions(measured, baselines, factor=limits.factor, floor=limits.floor, min_runs=limits.min_runs)
-        run_id = self.history.record(run, measured, keep=limits.baseline_runs, slower=slower)
-        flaky = {nodeid: v for nodeid, v in self.history.flaky(version).items() if nodeid in self.measurements}
+        run_id = self.history.record(run, measured, keep=limits.keep_runs, slower=slower)
+        flaky = self.history.flaky_in([run_id])
         where = (
             self.history.path.relative_to(self.config.rootpath)
             if self.history.path.is_relative_to(self.config.rootpath)
             else self.history.path
         )
         tests = f"{len(measured)} test{'s' if len(measured) != 1 else ''}"
-        self.summary = [f"run {run_id} recorded in {where}: {tests}"]
+        self.summary = [f"run {run_id} recorded in {where}: {tests}, {run.kind}"]
         self.summary += [
             f"regression: {r.nodeid} {seconds(r.seconds)}, baseline {seconds(r.baseline.median)} ({r.factor:.1f}x)"
             for r in slower
         ]
-        self.summary += [f"flaky: {nodeid} passed and failed on code {v}" for nodeid, v in flaky.items()]
+        self.summary += [f"flaky: {nodeid} {how}" for nodeid, how in flaky.items()]
+        server_errors = [m.nodeid for m in measured if m.outcome == "server error"]
+        if server_errors:
+            self.summary.append(
+                f"server errors: {len(server_errors)} test(s) could not set up for a server that is missing or "
+                f"broken (first: {server_errors[0]}); not counted as failures of the tests"
+            )
         if not slower and not flaky:
             self.summary.append("no regression, no flaky test")
 

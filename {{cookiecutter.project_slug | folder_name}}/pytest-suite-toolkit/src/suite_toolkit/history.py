@@ -1,58 +1,74 @@
 """The test history: every run of the suite in one SQLite file, and what can be read from it.
 
-``runs`` holds a row per run (when, which commit, which code), ``results`` a row per test per run (outcome,
-setup/call/teardown seconds, tier, xdist worker), and ``baselines`` the recent passing durations of each test,
-kept up to date at the end of each run so that reading every baseline costs one small query.
-This is the only module that knows the schema: the plugin (``analytics``) and the report (``report.data``) read and
-write through it.
+``runs`` holds a row per run: when, which commit, which code and environment, and what kind of run it was (serial
+or under xdist with N workers; the whole suite, a part of it, or one of N shards), with a ``uid`` that stays the
+same when histories are merged and the ``batch`` of shards it belongs to. ``results`` holds a row per test per run
+(outcome, setup/call/teardown seconds, tier, xdist worker, reruns, quarantined) and ``regressions`` what the plugin
+found at the end of each run. Baselines are not stored: they are read from the results of the latest runs of the
+same kind, so a merge is a plain copy and a test that no longer exists leaves them with the runs it was in.
+Only the latest ``keep`` runs are kept.
+
+This is the only module that knows the schema: the plugin (``analytics``), the quarantine and the report
+(``report``) read and write through it.
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
-from collections.abc import Iterable, Iterator
-from contextlib import closing, contextmanager
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from suite_toolkit.analysis import Baseline, Measurement, Regression, Run, median
 
+VERSION = 2  # PRAGMA user_version of a history this module reads and writes
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    batch TEXT,              -- the shards of one CI run share it; NULL for a run on its own
     started REAL NOT NULL,
     commit_sha TEXT,
     code_version TEXT NOT NULL,
+    environment TEXT NOT NULL,
+    mode TEXT NOT NULL,      -- serial, or "xdist N"
+    selection TEXT NOT NULL, -- full, partial, or "shard I/N"
+    kind TEXT NOT NULL,      -- what a baseline is comparable with: the mode and the selection without the shard
     tests INTEGER NOT NULL,
     failed INTEGER NOT NULL,
     seconds REAL NOT NULL
 );
-CREATE INDEX IF NOT EXISTS runs_by_code ON runs (code_version);
+CREATE INDEX IF NOT EXISTS runs_by_kind ON runs (kind);
 CREATE TABLE IF NOT EXISTS results (
-    run_id INTEGER NOT NULL REFERENCES runs (id),
+    run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
     nodeid TEXT NOT NULL,
     tier TEXT NOT NULL,
     worker TEXT NOT NULL,
-    outcome TEXT NOT NULL,
+    outcome TEXT NOT NULL,   -- passed, failed, error, server error, skipped
     setup REAL NOT NULL,
     call REAL NOT NULL,
-    teardown REAL NOT NULL
+    teardown REAL NOT NULL,
+    reruns INTEGER NOT NULL,
+    quarantined INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS results_by_run ON results (run_id);
-CREATE INDEX IF NOT EXISTS results_by_outcome ON results (outcome);  -- failures are few: flaky tests start there
+-- Failures are few: flaky tests start there. Only they are in the index, which keeps writing a run cheap.
+CREATE INDEX IF NOT EXISTS failures ON results (run_id) WHERE outcome IN ('failed', 'error');
 CREATE TABLE IF NOT EXISTS regressions (  -- as the plugin found them at the end of each run
-    run_id INTEGER NOT NULL REFERENCES runs (id),
+    run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
     nodeid TEXT NOT NULL,
     seconds REAL NOT NULL,
     baseline REAL NOT NULL
 );
-CREATE TABLE IF NOT EXISTS baselines (
-    nodeid TEXT PRIMARY KEY,
-    recent TEXT NOT NULL,  -- JSON list of the latest passing durations, newest last
-    median REAL NOT NULL,
-    runs INTEGER NOT NULL
-);
+CREATE INDEX IF NOT EXISTS regressions_by_run ON regressions (run_id);
 """
+RUN_COLUMNS = (
+    "uid, batch, started, commit_sha, code_version, environment, mode, selection, kind, tests, failed, seconds"
+)
+RESULT_COLUMNS = "nodeid, tier, worker, outcome, setup, call, teardown, reruns, quarantined"
+REGRESSION_COLUMNS = "nodeid, seconds, baseline"
+OWN_FAILURES = ("failed", "error")  # a server error is the server's, a skip is no outcome
 
 
 class History:
@@ -63,88 +79,271 @@ class History:
 
     @contextmanager
     def connect(self) -> Iterator[sqlite3.Connection]:
-        with closing(sqlite3.connect(self.path)) as connection:
-            connection.executescript(SCHEMA)
+        connection = self.open()
+        try:
             with connection:  # one transaction: commit on success, roll back on error
                 yield connection
+        finally:
+            connection.close()
 
-    def baselines(self) -> dict[str, Baseline]:
-        if not self.path.exists():
-            return {}
-        with self.connect() as db:
-            rows = db.execute("SELECT nodeid, median, runs FROM baselines").fetchall()
-        return {nodeid: Baseline(value, runs) for nodeid, value, runs in rows}
+    def open(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(self.path)
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        tables = connection.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
+        if version != VERSION and tables:
+            # Written by an older version of the plugin: moved aside, not changed or lost.
+            connection.close()
+            self.path.rename(self.path.with_name(f"{self.path.name}.v{version or 1}"))
+            connection = sqlite3.connect(self.path)
+        connection.execute("PRAGMA foreign_keys = ON")
+        connection.executescript(SCHEMA)
+        connection.execute(f"PRAGMA user_version = {VERSION}")
+        return connection
 
-    def runs(self, limit: int) -> list[tuple[int, float, str | None, int, int, float]]:
-        """The latest ``limit`` runs, oldest first: id, started, commit, tests, failed, seconds."""
-        with self.connect() as db:
-            rows = db.execute(
-                "SELECT id, started, commit_sha, tests, failed, seconds FROM runs ORDER BY id DESC LIMIT ?", (limit,)
-            ).fetchall()
-        return rows[::-1]
+    # Writing
 
-    def seconds_per_tier(self, first_run: int) -> list[tuple[int, str, float]]:
-        """Run id, tier and the seconds its tests took, for each run from ``first_run`` on."""
-        with self.connect() as db:
-            return db.execute(
-                "SELECT run_id, tier, SUM(setup + call + teardown) FROM results WHERE run_id >= ? "
-                "GROUP BY run_id, tier",
-                (first_run,),
-            ).fetchall()
-
-    def regressions_in(self, run_id: int) -> list[tuple[str, float, float]]:
-        """The regressions the plugin found in a run: test id, seconds, baseline; most slowed down first."""
-        with self.connect() as db:
-            return db.execute(
-                "SELECT nodeid, seconds, baseline FROM regressions WHERE run_id = ? ORDER BY seconds / baseline DESC",
-                (run_id,),
-            ).fetchall()
-
-    def record(self, run: Run, measurements: list[Measurement], keep: int, slower: Iterable[Regression] = ()) -> int:
-        """Write a run, its results, its regressions and the updated baselines (the last ``keep`` passing
-        durations) at once."""
-        failed = sum(m.outcome in ("failed", "error") for m in measurements)
+    def record(
+        self, run: Run, measurements: Sequence[Measurement], keep: int, slower: Iterable[Regression] = ()
+    ) -> int:
+        """Write a run, its results and its regressions at once; drop runs older than the latest ``keep``."""
+        failed = sum(m.outcome in OWN_FAILURES for m in measurements)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.connect() as db:
             run_id = db.execute(
-                "INSERT INTO runs (started, commit_sha, code_version, tests, failed, seconds) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (run.started, run.commit_sha, run.code_version, len(measurements), failed, run.seconds),
+                f"INSERT INTO runs ({RUN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    *(run.uid, run.batch, run.started, run.commit_sha, run.code_version, run.environment),
+                    *(run.mode, run.selection, run.kind, len(measurements), failed, run.seconds),
+                ),
             ).lastrowid
             db.executemany(
-                "INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [(run_id, m.nodeid, m.tier, m.worker, m.outcome, m.setup, m.call, m.teardown) for m in measurements],
+                "INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        run_id,
+                        m.nodeid,
+                        m.tier,
+                        m.worker,
+                        m.outcome,
+                        m.setup,
+                        m.call,
+                        m.teardown,
+                        m.reruns,
+                        m.quarantined,
+                    )
+                    for m in measurements
+                ],
             )
             db.executemany(
                 "INSERT INTO regressions VALUES (?, ?, ?, ?)",
                 [(run_id, r.nodeid, r.seconds, r.baseline.median) for r in slower],
             )
-            passed = {m.nodeid: m.seconds for m in measurements if m.outcome == "passed"}
-            recent = dict(db.execute("SELECT nodeid, recent FROM baselines").fetchall()) if passed else {}
-            updated = []
-            for nodeid, seconds in passed.items():
-                durations = [*json.loads(recent.get(nodeid, "[]")), seconds][-keep:]
-                updated.append((nodeid, json.dumps(durations), median(durations), len(durations)))
-            db.executemany("INSERT OR REPLACE INTO baselines VALUES (?, ?, ?, ?)", updated)
+            self.drop_older_runs(db, keep)
         assert run_id is not None
         return run_id
 
-    def flaky(self, code_version: str | None = None) -> dict[str, str]:
-        """Tests that both passed and failed on the same code: nodeid -> that code version (the latest one)."""
+    def merge(self, others: Iterable[Path], keep: int) -> int:
+        """Copy into this history the runs of ``others`` it does not have yet (by ``uid``), with their results and
+        regressions, oldest first; the number of runs copied. Shards of one CI run, each recorded into its own copy
+        of the history, become one history again. One transaction per file: ATTACH cannot happen inside one."""
+        copied = 0
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = self.open()
+        try:
+            for other in others:
+                db.execute("ATTACH DATABASE ? AS other", (str(other),))
+                try:
+                    with db:
+                        last = db.execute("SELECT coalesce(max(id), 0) FROM main.runs").fetchone()[0]
+                        db.execute(
+                            f"INSERT INTO main.runs ({RUN_COLUMNS}) SELECT {RUN_COLUMNS} FROM other.runs "
+                            "WHERE uid NOT IN (SELECT uid FROM main.runs) ORDER BY started"
+                        )
+                        for table, columns in (("results", RESULT_COLUMNS), ("regressions", REGRESSION_COLUMNS)):
+                            copied_columns = qualified(columns, "copied")
+                            db.execute(
+                                f"INSERT INTO main.{table} (run_id, {columns}) SELECT new.id, {copied_columns} "
+                                f"FROM other.{table} AS copied JOIN other.runs AS old ON old.id = copied.run_id "
+                                "JOIN main.runs AS new ON new.uid = old.uid WHERE new.id > ?",
+                                (last,),
+                            )
+                        copied += db.execute("SELECT count(*) FROM main.runs WHERE id > ?", (last,)).fetchone()[0]
+                finally:
+                    db.execute("DETACH DATABASE other")
+            with db:
+                self.drop_older_runs(db, keep)
+        finally:
+            db.close()
+        return copied
+
+    @staticmethod
+    def drop_older_runs(db: sqlite3.Connection, keep: int) -> None:
+        db.execute("DELETE FROM runs WHERE id NOT IN (SELECT id FROM runs ORDER BY id DESC LIMIT ?)", (keep,))
+
+    # Reading
+
+    def latest_runs(self, count: int, kind: str | None = None, full_only: bool = False) -> list[int]:
+        """The ids of the latest ``count`` runs of ``kind`` (any kind when None; only runs of the whole suite with
+        ``full_only``), newest first."""
         if not self.path.exists():
-            return {}
-        same_code = "AND runs.code_version = ?" if code_version else ""
+            return []
+        conditions = (["kind = ?"] if kind is not None else []) + (["selection = 'full'"] if full_only else [])
+        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
         with self.connect() as db:
             rows = db.execute(
-                f"""SELECT failed.nodeid, runs.code_version
-                    FROM results AS failed JOIN runs ON runs.id = failed.run_id
-                    WHERE failed.outcome IN ('failed', 'error') {same_code}
-                    GROUP BY failed.nodeid, runs.code_version
-                    HAVING EXISTS (
-                        SELECT 1 FROM results AS passed JOIN runs AS passing ON passing.id = passed.run_id
-                        WHERE passed.nodeid = failed.nodeid AND passed.outcome = 'passed'
-                        AND passing.code_version = runs.code_version)
-                    ORDER BY MAX(runs.id)""",
-                (code_version,) if code_version else (),
+                f"SELECT id FROM runs {where} ORDER BY id DESC LIMIT ?", (*([kind] if kind else []), count)
+            )
+            return [run_id for (run_id,) in rows]
+
+    def baselines(self, run_ids: Sequence[int], nodeids: Iterable[str] | None = None) -> dict[str, Baseline]:
+        """Each test's baseline over ``run_ids``: the median of its passing durations there (only of ``nodeids``
+        when given: at the end of a run, the few tests slow enough to be a regression)."""
+        if not run_ids:
+            return {}
+        durations: dict[str, list[float]] = defaultdict(list)
+        with self.connect() as db:
+            only = ""
+            if nodeids is not None:
+                db.execute("CREATE TEMP TABLE wanted (nodeid TEXT PRIMARY KEY)")
+                db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((nodeid,) for nodeid in nodeids))
+                only = "AND nodeid IN (SELECT nodeid FROM wanted)"
+            rows = db.execute(
+                "SELECT nodeid, setup + call + teardown FROM results WHERE outcome = 'passed' "
+                f"AND run_id IN ({', '.join('?' * len(run_ids))}) {only}",
+                tuple(run_ids),
+            )
+            for nodeid, seconds in rows:
+                durations[nodeid].append(seconds)
+        return {nodeid: Baseline(median(values), len(values)) for nodeid, values in durations.items()}
+
+    def runs(self, limit: int) -> list[dict]:
+        """The latest ``limit`` runs, oldest first, as dicts of the ``runs`` columns with their outcome counts."""
+        with self.connect() as db:
+            db.row_factory = sqlite3.Row
+            rows = db.execute(
+                f"""SELECT * FROM (SELECT id, {RUN_COLUMNS} FROM runs ORDER BY id DESC LIMIT ?) AS latest
+                    LEFT JOIN (SELECT run_id,
+                        sum(outcome = 'passed') AS passed, sum(outcome = 'failed') AS failures,
+                        sum(outcome = 'error') AS errors, sum(outcome = 'server error') AS server_errors,
+                        sum(outcome = 'skipped') AS skipped
+                        FROM results GROUP BY run_id) AS counts ON counts.run_id = latest.id
+                    ORDER BY id""",
+                (limit,),
             ).fetchall()
-        return dict(rows)
+        return [dict(row) for row in rows]
+
+    def seconds_per_tier(self, run_ids: Sequence[int]) -> list[tuple[int, str, float]]:
+        """Run id, tier and the seconds its tests took, for each of ``run_ids``."""
+        with self.connect() as db:
+            return db.execute(
+                "SELECT run_id, tier, SUM(setup + call + teardown) FROM results "
+                f"WHERE run_id IN ({', '.join('?' * len(run_ids))}) GROUP BY run_id, tier",
+                tuple(run_ids),
+            ).fetchall()
+
+    def results_of(self, run_ids: Sequence[int]) -> list[tuple[str, str, str, float]]:
+        """Node id, tier, outcome and seconds of each test in ``run_ids``."""
+        with self.connect() as db:
+            return db.execute(
+                "SELECT nodeid, tier, outcome, setup + call + teardown FROM results "
+                f"WHERE run_id IN ({', '.join('?' * len(run_ids))})",
+                tuple(run_ids),
+            ).fetchall()
+
+    def outcome_counts(self) -> dict[str, tuple[int, int]]:
+        """Each test's passing runs and runs it failed on its own (failed, error), in the history kept."""
+        with self.connect() as db:
+            rows = db.execute(
+                "SELECT nodeid, sum(outcome = 'passed'), sum(outcome IN ('failed', 'error')) "
+                "FROM results GROUP BY nodeid"
+            ).fetchall()
+        return {nodeid: (passed, failed) for nodeid, passed, failed in rows}
+
+    def regressions_in(self, run_ids: Sequence[int]) -> list[tuple[str, str, float, float]]:
+        """The regressions the plugin found in ``run_ids``: test id, tier, seconds, baseline; most slowed first."""
+        with self.connect() as db:
+            return db.execute(
+                "SELECT r.nodeid, coalesce(t.tier, ''), r.seconds, r.baseline FROM regressions AS r "
+                "LEFT JOIN results AS t ON t.run_id = r.run_id AND t.nodeid = r.nodeid "
+                f"WHERE r.run_id IN ({', '.join('?' * len(run_ids))}) ORDER BY r.seconds / r.baseline DESC",
+                tuple(run_ids),
+            ).fetchall()
+
+    def flaky_in(self, run_ids: Sequence[int]) -> dict[str, str]:
+        """The tests of ``run_ids`` that are flaky there: nodeid -> how it showed. A test is flaky when its own
+        outcome changed on the same code and environment: it failed in one run and passed in another, or passed
+        on a rerun. Failures are few, so the query starts from them (``failures`` is an index of failures only)."""
+        if not self.path.exists() or not run_ids:
+            return {}
+        these = ", ".join("?" * len(run_ids))
+        with self.connect() as db:
+            same = [
+                run_id
+                for (run_id,) in db.execute(
+                    f"SELECT others.id FROM runs AS others JOIN runs AS these ON these.id IN ({these}) "
+                    "AND others.code_version = these.code_version AND others.environment = these.environment",
+                    tuple(run_ids),
+                )
+            ]
+            marks = ", ".join("?" * len(same))
+            failing = {
+                nodeid
+                for (nodeid,) in db.execute(
+                    f"SELECT nodeid FROM results WHERE outcome IN ('failed', 'error') AND run_id IN ({marks})",
+                    tuple(same),
+                )
+            }
+            flaky = {}
+            if failing:
+                db.execute("CREATE TEMP TABLE failing (nodeid TEXT PRIMARY KEY)")
+                db.executemany("INSERT INTO failing VALUES (?)", ((nodeid,) for nodeid in failing))
+                passed = {
+                    nodeid
+                    for (nodeid,) in db.execute(
+                        f"SELECT nodeid FROM results WHERE outcome = 'passed' AND run_id IN ({marks}) "
+                        "AND nodeid IN (SELECT nodeid FROM failing)",
+                        tuple(same),
+                    )
+                }
+                here = {
+                    nodeid
+                    for (nodeid,) in db.execute(
+                        f"SELECT nodeid FROM results WHERE run_id IN ({these}) "
+                        "AND nodeid IN (SELECT nodeid FROM failing)",
+                        tuple(run_ids),
+                    )
+                }
+                flaky = dict.fromkeys(sorted(passed & here), "passed and failed on the same code and environment")
+            rerun = db.execute(
+                f"SELECT nodeid FROM results WHERE run_id IN ({these}) AND outcome = 'passed' AND reruns > 0",
+                tuple(run_ids),
+            )
+            flaky.update((nodeid, "passed on a rerun") for (nodeid,) in rerun)
+        return flaky
+
+    def flaky_counts(self) -> dict[str, tuple[int, int, bool]]:
+        """Every test ever flaky in the history kept: nodeid -> (times it was seen flaky, the last run it was,
+        whether it was quarantined then). Seen flaky: a run where it failed on code and an environment on which it
+        also passed, or a run where it passed on a rerun."""
+        if not self.path.exists():
+            return {}
+        with self.connect() as db:
+            rows = db.execute(
+                """WITH detections AS (
+                        SELECT failed.run_id, failed.nodeid, failed.quarantined FROM results AS failed
+                        JOIN runs AS failing ON failing.id = failed.run_id
+                        WHERE failed.outcome IN ('failed', 'error') AND EXISTS (
+                            SELECT 1 FROM runs AS same JOIN results AS passed ON passed.run_id = same.id
+                            WHERE same.code_version = failing.code_version
+                            AND same.environment = failing.environment
+                            AND passed.nodeid = failed.nodeid AND passed.outcome = 'passed')
+                        UNION
+                        SELECT run_id, nodeid, quarantined FROM results WHERE outcome = 'passed' AND reruns > 0)
+                    SELECT nodeid, count(*), max(run_id), max(quarantined) FROM detections
+                    GROUP BY nodeid ORDER BY max(run_id)"""
+            ).fetchall()
+        return {nodeid: (times, last, bool(quarantined)) for nodeid, times, last, quarantined in rows}
+
+
+def qualified(columns: str, table: str) -> str:
+    return ", ".join(f"{table}.{column.strip()}" for column in columns.split(","))

@@ -3,7 +3,9 @@
 
 - ``tiers``: a marker per tier folder, declared and applied at collection, and a time limit per tier;
 - ``analytics``: every run into the test history (``history``), regressions, flaky tests and speed markers
-  (``analysis``), drawn by ``python -m suite_toolkit.report``;
+  (``analysis``), "the same code and environment" (``fingerprints``), drawn and merged by
+  ``python -m suite_toolkit.report``;
+- ``quarantine``: a marker for known flaky tests, rerun and reported without failing the run;
 - ``workers``: the number of pytest-xdist workers for ``-n auto``, from measured durations;
 - ``testmon_inputs``: what pytest-testmon cannot trace (files read, code run at collection, import-time code)
   recorded and selected again (``dependencies`` keeps it, ``source`` reads the code);
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 import pytest
 
-from suite_toolkit import analytics, hooks, servers, settings, testmon_inputs, tiers, workers
+from suite_toolkit import analytics, hooks, quarantine, servers, settings, testmon_inputs, tiers, workers
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
@@ -27,6 +29,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("suite-toolkit", "pytest-suite-toolkit")
     group.addoption("--no-analytics", action="store_true", help="record nothing, mark nothing, report nothing")
     group.addoption("--analytics-file", metavar="PATH", help="the test history (default: the analytics_file setting)")
+    group.addoption(
+        "--analytics-batch",
+        metavar="NAME",
+        help="the same NAME for the shards of one CI run (their runs are one run in the report once merged)",
+    )
+    group.addoption(
+        "--quarantined",
+        action="store_true",
+        help="run only the tests marked quarantine and the quarantine candidates, without reruns or forgiveness",
+    )
     settings.add_to(parser)
 
 
@@ -35,6 +47,7 @@ def pytest_configure(config: pytest.Config) -> None:
     testmon_inputs.configure(config)
     tiers.configure(config)
     analytics.configure(config)
+    quarantine.configure(config)
     servers.configure(config)
 
 

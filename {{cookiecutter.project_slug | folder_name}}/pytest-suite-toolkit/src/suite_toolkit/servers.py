@@ -6,6 +6,9 @@ may touch.
   test. With ``TEST_REQUIRE_SERVERS=1`` (CI) that is a failure. A server that answered earlier in the run and then
   fails is an error naming it, never a skip: before the first test, each server that the selected tests need is
   asked once (the fixtures named by the ``pytest_server_fixtures`` hook, see ``hooks``).
+* A setup or teardown error caused by a server (one that fails as above, or a connection error of a client library)
+  is marked on its report (``server_error``), so the test history counts it as the server's, not as the test's
+  outcome: a database that was down is not a flaky test.
 * Tests skipped for a missing server ran nothing: pytest-testmon does not record them, so the next run, with the
   server, selects them.
 * Whatever a run creates on a server is named for its owner (``owner``): the run, shared by its xdist workers,
@@ -40,6 +43,28 @@ T = TypeVar("T")
 
 class ServerUnavailable(pytest.skip.Exception):
     """A skip because a server is missing; the summary folds these into one line per server."""
+
+
+class ServerFailed(pytest.fail.Exception):
+    """A failure because a server is missing (when servers are required) or stopped answering."""
+
+
+# Client libraries share no base class for "could not talk to the server": the database drivers' OperationalError
+# and InterfaceError (DB-API names), the clients' own ConnectionError and TimeoutError (not always the built-in
+# ones) are told by name, anywhere in the exception's class hierarchy or in the chain of exceptions that caused it.
+CONNECTION_ERRORS = {"OperationalError", "InterfaceError", "ConnectionError", "TimeoutError"}
+
+
+def caused_by_server(error: BaseException | None) -> bool:
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, (ServerFailed, ConnectionError, socket.gaierror)):
+            return True
+        if CONNECTION_ERRORS & {kind.__name__ for kind in type(error).__mro__}:
+            return True
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def owner(testrun_uid: str, worker_id: str) -> str:
@@ -82,10 +107,12 @@ class Server:
     def unavailable(self, error: Exception) -> NoReturn:
         cause, fix = self.diagnose(error)
         if self.answered:
-            pytest.fail(f"{self} answered earlier in this run, and now: {cause} ({first_line(error)})", pytrace=False)
+            raise ServerFailed(
+                f"{self} answered earlier in this run, and now: {cause} ({first_line(error)})", pytrace=False
+            )
         message = f"{self}: {cause}. {fix}"
         if os.environ.get(REQUIRE_SERVERS_VAR, "") not in ("", "0"):
-            pytest.fail(f"{message} [{REQUIRE_SERVERS_VAR} is set]", pytrace=False)
+            raise ServerFailed(f"{message} [{REQUIRE_SERVERS_VAR} is set]", pytrace=False)
         self.missing = message
         raise ServerUnavailable(message)
 
@@ -148,6 +175,8 @@ class ServerChecks:
             # Every skip for a missing server at one place, so that `-rs` prints one line per server, not per test.
             report.longrepr = (__file__, None, str(call.excinfo.value.msg))
             self.skipped.add(item.nodeid)
+        elif report.failed and call.when != "call" and call.excinfo is not None:
+            report.server_error = caused_by_server(call.excinfo.value)  # sent to the xdist controller with the report
         if call.when == "teardown":
             forget_in_testmon(report, self.skipped)
         return report

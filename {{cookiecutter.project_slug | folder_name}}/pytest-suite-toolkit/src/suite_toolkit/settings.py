@@ -21,14 +21,27 @@ SETTINGS: dict[str, tuple[str, str, object]] = {
     ),
     "analytics_file": ("the test history (SQLite)", "string", HISTORY_FILE),
     "analytics_code": (
-        "files and folders whose content is 'the code' (a test that passed and failed on the same code is flaky)",
+        "the packages under test: files and folders whose content is 'the code' (a test that passed and failed on "
+        "the same code and environment is flaky); by default every file of the project that git tracks or would "
+        "(every file but dot-folders and installed packages outside git)",
         "linelist",
-        ["src", "tests", "config"],
+        [],
     ),
     "analytics_baseline_runs": ("passing runs a baseline is the median of", "string", "5"),
     "analytics_min_runs": ("passing runs a baseline needs before it can flag a regression", "string", "3"),
     "analytics_regression_factor": ("times slower than its baseline for a regression", "string", "2.0"),
     "analytics_regression_floor": ("seconds slower than its baseline for a regression", "string", "0.1"),
+    "analytics_keep_runs": ("runs the test history keeps (older ones are dropped)", "string", "50"),
+    "quarantine_reruns": (
+        "times a test marked quarantine is run again when it fails (pytest-rerunfailures)",
+        "string",
+        "2",
+    ),
+    "quarantine_after": (
+        "times a test is seen flaky before the report lists it as a quarantine candidate",
+        "string",
+        "2",
+    ),
     "workers_seconds_per_worker": (
         "measured seconds of tests each pytest-xdist worker must get before -n auto starts one (measured on a "
         "2-core machine: what a worker's start-up costs)",

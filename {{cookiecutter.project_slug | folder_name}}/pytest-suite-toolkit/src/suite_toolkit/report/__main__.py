@@ -1,6 +1,8 @@
-"""``python -m suite_toolkit.report`` (or ``suite-report``): the test history as a page and as JSON.
+"""``python -m suite_toolkit.report`` (or ``suite-report``): the test history as a page, as JSON and as a CI summary;
+and the histories of CI shards merged into one.
 
-python -m suite_toolkit.report [--history .test-history.db] [--html test-report.html] [--json test-report.json]
+python -m suite_toolkit.report [--history .test-history.db] [--merge SHARD.db|FOLDER ...]
+                               [--html test-report.html] [--json test-report.json] [--summary FILE] [--annotate]
 """
 
 from __future__ import annotations
@@ -12,12 +14,14 @@ from pathlib import Path
 from suite_toolkit.history import History
 from suite_toolkit.report.data import collect
 from suite_toolkit.report.page import render
-from suite_toolkit.settings import HISTORY_FILE
+from suite_toolkit.report.summary import annotations, markdown
+from suite_toolkit.settings import HISTORY_FILE, default
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        description="The test history as a page and as JSON (python -m suite_toolkit.report, or suite-report)."
+        description="The test history as a page, as JSON and as a CI summary (python -m suite_toolkit.report, or "
+        "suite-report)."
     )
     parser.add_argument(
         "--history",
@@ -25,18 +29,62 @@ def main(argv: list[str] | None = None) -> int:
         default=Path(HISTORY_FILE),
         help=f"the test history (default: {HISTORY_FILE}; give yours if analytics_file moved it)",
     )
+    parser.add_argument(
+        "--merge",
+        type=Path,
+        nargs="+",
+        default=[],
+        metavar="HISTORY",
+        help="first copy into --history the runs of these histories it does not have (the shards of a CI run, each "
+        "recorded into a copy of one history; a folder: every *.db file in it); --history is created if missing",
+    )
+    parser.add_argument("--keep", type=int, default=int(str(default("analytics_keep_runs"))), help="runs kept")
     parser.add_argument("--html", type=Path, help="write the page here")
     parser.add_argument("--json", type=Path, help="write the data here")
+    parser.add_argument(
+        "--summary", type=Path, help="append a Markdown summary of the latest run here (say, $GITHUB_STEP_SUMMARY)"
+    )
+    parser.add_argument(
+        "--annotate",
+        action="store_true",
+        help="print GitHub Actions annotations: an error per failed test of the latest run, a warning per regression "
+        "and per new flaky test",
+    )
+    parser.add_argument(
+        "--quarantine-after",
+        type=int,
+        default=int(str(default("quarantine_after"))),
+        help="times seen flaky before a test is a quarantine candidate (the quarantine_after setting)",
+    )
     options = parser.parse_args(argv)
+    history = History(options.history)
+    for path in options.merge:
+        if not path.exists():  # on CI, a folder of downloaded artifacts when no job recorded a run
+            print(f"nothing to merge at {path}: it does not exist")
+    shards = [found for path in options.merge for found in (sorted(path.rglob("*.db")) if path.is_dir() else [path])]
+    shards = [path for path in shards if path.is_file()]
+    if shards:
+        copied = history.merge(shards, keep=options.keep)
+        print(f"merged {copied} run(s) from {len(shards)} history file(s) into {options.history}")
     if not options.history.exists():
+        if options.merge and options.summary:  # CI, where no job recorded a run (nothing affected, say)
+            with options.summary.open("a", encoding="utf-8") as summary:
+                summary.write(markdown({"runs": []}))
+            return 0
         parser.error(f"{options.history} does not exist yet: run the tests first")
-    data = collect(History(options.history))
+    data = collect(history, quarantine_after=options.quarantine_after)
     if options.json:
         options.json.write_text(json.dumps(data, indent=2), encoding="utf-8")
         print(f"wrote {options.json}")
     if options.html:
         options.html.write_text(render(data), encoding="utf-8")
         print(f"wrote {options.html}")
+    if options.summary:
+        with options.summary.open("a", encoding="utf-8") as summary:
+            summary.write(markdown(data))
+        print(f"appended the summary to {options.summary}")
+    if options.annotate:
+        print("\n".join(annotations(data)))
     return 0
 
 

@@ -1,84 +1,337 @@
-"""SVG charts and HTML tables drawn from plain data, with nothing to fetch from the network."""
+"""SVG charts, bars and HTML tables drawn from plain data, with nothing to fetch from the network.
+
+Everything here returns HTML text; every piece of data goes through ``html.escape`` on its way in (node ids can hold
+``<``, quotes or ``</script>``).
+"""
 
 from __future__ import annotations
 
+import calendar
 import html
+import math
+import time
+from collections.abc import Iterable
+from datetime import datetime
+from itertools import pairwise
+from typing import NamedTuple
 
 COLOURS = ["#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#ca8a04", "#db2777"]
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]  # not %b: locale-free
+HOUR, DAY = 3600, 86400
+# Steps the time axis may take, smallest first: whole hours, then whole days, then weeks (which start on Mondays).
+TIME_STEPS = [HOUR * n for n in (1, 2, 3, 6, 12)] + [DAY * n for n in (1, 2, 7, 14, 28)]
+MONDAY = 4 * DAY  # the epoch fell on a Thursday
+# The drawing area of a time chart, in SVG units; the page scales it to its width.
+WIDTH, LEFT, RIGHT, TOP, BOTTOM = 1040, 64, 44, 16, 46
+INSET = 10  # keeps the first and last points off the axes
+LABEL_ROOM = 96  # SVG units an x label ("Nov 24 02:10") needs so that two never touch
 
 
-def line_chart(
-    title: str, labels: list[str], series: dict[str, list[float | None]], unit: str, ceiling: float | None = None
+class Point(NamedTuple):
+    """One run's value in one series; ``value`` None is a gap (the series did not run there)."""
+
+    time: float  # seconds since the epoch
+    value: float | None
+    run: int
+    about: str  # the tooltip's words after the value: when, which commit, which selection
+    commit: str  # the short commit, printed under the date when there is room
+
+
+def epoch(started: str) -> float:
+    """Seconds since the epoch of an ISO 8601 time; one without a zone is taken as UTC, as the history writes it.
+    (All times here are UTC, as struct_time from ``time.gmtime``: no time zone object to differ between Pythons.)"""
+    if started.endswith("Z"):  # 3.10's fromisoformat does not read "Z"
+        started = started[:-1] + "+00:00"
+    return calendar.timegm(datetime.fromisoformat(started).utctimetuple())
+
+
+def day_text(moment: float) -> str:
+    when = time.gmtime(moment)
+    return f"{MONTHS[when.tm_mon - 1]} {when.tm_mday}"
+
+
+def when_text(moment: float) -> str:
+    return f"{day_text(moment)} {time.strftime('%H:%M', time.gmtime(moment))}"
+
+
+def iso_text(moment: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(moment))
+
+
+def tier_colours(tiers: Iterable[str]) -> dict[str, str]:
+    """One colour per tier, in the order given, so that a tier's line, points and badges match on the page."""
+    return {tier: COLOURS[number % len(COLOURS)] for number, tier in enumerate(dict.fromkeys(tiers))}
+
+
+def value_ticks(high: float, most: int = 5) -> list[float]:
+    """0 and a few round values (steps of 1, 2, 2.5 or 5 times a power of ten) up to one at or above ``high``."""
+    high = high if high > 0 else 1.0
+    rough = high / most
+    power = 10 ** math.floor(math.log10(rough))
+    step = next(factor * power for factor in (1, 2, 2.5, 5, 10) if factor * power >= rough - 1e-12)
+    return [round(index * step, 10) for index in range(math.ceil(high / step - 1e-9) + 1)]
+
+
+def decimals(step: float) -> int:
+    """How many decimals tell the ticks of ``step`` apart (2.5 needs one, 0.05 two, 50 none)."""
+    return next((digits for digits in range(7) if abs(round(step, digits) - step) < 1e-9), 6)
+
+
+def time_ticks(start: float, end: float, most: int) -> list[tuple[float, str, str]]:
+    """At most ``most`` ticks on whole hours or UTC days between start and end: (time, label, line under it).
+
+    The line under a label gives what the label leaves out: the date under an hour when the day changes, the year
+    under the first day and when the year changes.
+    """
+    span = end - start
+    step = next((step for step in TIME_STEPS if span / step <= most), math.ceil(span / most / DAY) * DAY)
+    origin = MONDAY if step % (7 * DAY) == 0 else 0
+    moment = math.ceil((start - origin) / step) * step + origin
+    ticks, previous = [], ""
+    while moment <= end:
+        if step < DAY:
+            label, under = time.strftime("%H:%M", time.gmtime(moment)), day_text(moment)
+        else:
+            label, under = day_text(moment), str(time.gmtime(moment).tm_year)
+        ticks.append((moment, label, under if under != previous else ""))
+        previous = under
+        moment += step
+    return ticks
+
+
+def run_ticks(points: list[Point], place) -> list[tuple[float, str, str]] | None:
+    """A tick per run (date and time, commit under it) when runs are far enough apart to label each; else None."""
+    runs = sorted({(point.time, point.commit) for point in points})
+    spots = [place(moment) for moment, _ in runs]
+    if not runs or any(b - a < LABEL_ROOM for a, b in pairwise(spots)):
+        return None
+    return [(moment, when_text(moment), commit) for moment, commit in runs]
+
+
+def time_domain(times: list[float]) -> tuple[float, float]:
+    """The span the x axis covers: at least an hour, so that one run, or a few close together, sit in the middle."""
+    start, end = min(times), max(times)
+    if end - start < HOUR:
+        middle = (start + end) / 2
+        return middle - HOUR / 2, middle + HOUR / 2
+    return start, end
+
+
+def empty_chart(title: str, chart_id: str, message: str) -> str:
+    return (
+        f'<figure class="chart empty" id="{chart_id}"><figcaption>{html.escape(title)}</figcaption>'
+        f'<p class="none">{html.escape(message)}</p></figure>'
+    )
+
+
+def time_chart(
+    title: str,
+    chart_id: str,
+    series: dict[str, list[Point]],
+    *,
+    unit: str,
+    colours: dict[str, str],
+    joined: Iterable[str] = (),
+    domain: tuple[float, float] | None = None,
+    ceiling: float | None = None,
+    height: int = 280,
+    note: str = "",
+    empty: str = "Nothing to draw yet.",
 ) -> str:
-    width, height, left, bottom, top, right = 720, 260, 56, 28, 16, 16
-    values = [value for points in series.values() for value in points if value is not None]
-    if not values:
-        return f'<figure class="chart empty"><figcaption>{html.escape(title)}</figcaption><p>No runs yet.</p></figure>'
-    high = ceiling or max(values) * 1.1 or 1.0
-    step = (width - left - right) / max(len(labels) - 1, 1)
+    """A chart of values over time. Series named in ``joined`` are lines, broken at every gap (a value of None);
+    the others are points only. ``domain`` (start, end) lets charts share one time axis; ``ceiling`` fixes the
+    top of the y axis (100 for percentages); ``height`` is in SVG units, as wide as 1040."""
+    measured = [point for points in series.values() for point in points if point.value is not None]
+    if not measured:
+        return empty_chart(title, chart_id, empty)
+    start, end = domain or time_domain([point.time for points in series.values() for point in points])
+    span = end - start or 1.0
+    ticks = value_ticks(ceiling or max(point.value for point in measured) or 1.0)
+    high = ceiling or ticks[-1]
+    digits = decimals(ticks[1] - ticks[0]) if len(ticks) > 1 else 0
 
-    def x(index: int) -> float:
-        return left + index * step
+    def x(moment: float) -> float:
+        return LEFT + INSET + (WIDTH - LEFT - RIGHT - 2 * INSET) * (moment - start) / span
 
     def y(value: float) -> float:
-        return top + (height - top - bottom) * (1 - value / high)
+        return TOP + (height - TOP - BOTTOM) * (1 - value / high)
+
+    def shown(value: float) -> str:
+        return f"{value:,.{digits}f}{unit}"
 
     parts = [
-        f'<line x1="{left}" y1="{y(0):.1f}" x2="{width - right}" y2="{y(0):.1f}" class="axis"/>',
-        f'<text x="{left - 6}" y="{y(high):.1f}" class="tick" text-anchor="end">{high:.2f}{unit}</text>',
-        f'<text x="{left - 6}" y="{y(0):.1f}" class="tick" text-anchor="end">0</text>',
+        f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(tick):.1f}" y2="{y(tick):.1f}"/>'
+        f'<text class="tick y-tick" x="{LEFT - 6}" y="{y(tick) + 4:.1f}" text-anchor="end">{shown(tick)}</text>'
+        for tick in ticks
     ]
-    for number, (name, points) in enumerate(series.items()):
-        colour = COLOURS[number % len(COLOURS)]
-        measured = [(i, value) for i, value in enumerate(points) if value is not None]
-        path = " ".join(f"{x(i):.1f},{y(value):.1f}" for i, value in measured)
-        parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
-        for i, value in measured:
-            parts.append(
-                f'<circle class="point" cx="{x(i):.1f}" cy="{y(value):.1f}" r="3" fill="{colour}" '
-                f'data-series="{html.escape(name)}" data-value="{value}">'
-                f"<title>{html.escape(name)}, run {html.escape(labels[i])}: {value:.3f}{unit}</title></circle>"
-            )
-    legend = "".join(
-        f'<span><i style="background:{COLOURS[n % len(COLOURS)]}"></i>{html.escape(name)}</span>'
-        for n, name in enumerate(series)
-    )
-    return (
-        f'<figure class="chart"><figcaption>{html.escape(title)}</figcaption>'
-        f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="{html.escape(title)}">{"".join(parts)}</svg>'
-        f'<div class="legend">{legend}</div></figure>'
-    )
-
-
-def bar_chart(title: str, bars: list[tuple[str, float]], unit: str) -> str:
-    if not bars:
-        caption = html.escape(title)
-        return f'<figure class="chart empty"><figcaption>{caption}</figcaption><p>No baselines yet.</p></figure>'
-    width, row, label = 720, 22, 420
-    high = max(value for _, value in bars) or 1.0
-    parts = []
-    for index, (name, value) in enumerate(bars):
-        length = (width - label - 70) * value / high
+    parts.append(f'<line class="axis" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(0):.1f}" y2="{y(0):.1f}"/>')
+    everything = [point for points in series.values() for point in points]
+    x_ticks = run_ticks(everything, x) or time_ticks(start, end, max(2, int((WIDTH - LEFT - RIGHT) // LABEL_ROOM)))
+    for moment, label, under in x_ticks:
         parts.append(
-            f'<text x="{label - 8}" y="{index * row + 15}" class="tick" text-anchor="end">'
-            f"{html.escape(name[-60:])}</text>"
-            f'<rect class="bar" x="{label}" y="{index * row + 4}" width="{length:.1f}" height="{row - 8}" '
-            f'data-value="{value}"><title>{html.escape(name)}: {value:.3f}{unit}</title></rect>'
-            f'<text x="{label + length + 6:.1f}" y="{index * row + 15}" class="tick">{value:.3f}{unit}</text>'
+            f'<line class="axis" x1="{x(moment):.1f}" x2="{x(moment):.1f}" y1="{y(0):.1f}" y2="{y(0) + 5:.1f}"/>'
+            f'<text class="tick x-tick" x="{x(moment):.1f}" y="{y(0) + 18:.1f}" text-anchor="middle" '
+            f'data-time="{iso_text(moment)}">{html.escape(label)}</text>'
+        )
+        if under:
+            parts.append(
+                f'<text class="tick x-under" x="{x(moment):.1f}" y="{y(0) + 32:.1f}" text-anchor="middle">'
+                f"{html.escape(under)}</text>"
+            )
+    joined = set(joined)
+    for name, points in series.items():
+        colour = colours.get(name, COLOURS[0])
+        ordered = sorted(points, key=lambda point: point.time)
+        if name in joined:
+            parts.extend(polylines(name, ordered, colour, x, y))
+        parts.extend(
+            f'<circle class="point{"" if name in joined else " alone"}" cx="{x(point.time):.1f}" '
+            f'cy="{y(point.value):.1f}" r="3.5" fill="{colour}" data-series="{html.escape(name)}" '
+            f'data-value="{point.value}" data-run="{point.run}">'
+            f"<title>{html.escape(name)}: {point.value:,.3f}{unit}\n{html.escape(point.about)}</title></circle>"
+            for point in ordered
+            if point.value is not None
         )
     return (
-        f'<figure class="chart"><figcaption>{html.escape(title)}</figcaption>'
-        f'<svg viewBox="0 0 {width} {len(bars) * row + 4}" role="img" aria-label="{html.escape(title)}">'
-        f"{''.join(parts)}</svg></figure>"
+        f'<figure class="chart" id="{chart_id}"><figcaption>{html.escape(title)}</figcaption>'
+        + (f'<p class="note">{html.escape(note)}</p>' if note else "")
+        + f'<svg viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{html.escape(title)}">{"".join(parts)}</svg>'
+        + legend({name: colours.get(name, COLOURS[0]) for name, points in series.items() if drawn(points)}, joined)
+        + "</figure>"
     )
 
 
-def table(caption: str, columns: list[str], rows: list[list[object]], empty: str) -> str:
+def drawn(points: list[Point]) -> bool:
+    return any(point.value is not None for point in points)
+
+
+def polylines(name: str, points: list[Point], colour: str, x, y) -> list[str]:
+    """One polyline per unbroken stretch of values: a gap ends the line, which never crosses it nor drops to 0.
+    A stretch of one point has no line; its point stands alone."""
+    stretches: list[list[Point]] = [[]]
+    for point in points:
+        if point.value is None:
+            stretches.append([])
+        else:
+            stretches[-1].append(point)
+    return [
+        f'<polyline class="line" data-series="{html.escape(name)}" fill="none" stroke="{colour}" stroke-width="2" '
+        f'points="{" ".join(f"{x(point.time):.1f},{y(point.value):.1f}" for point in stretch)}"/>'
+        for stretch in stretches
+        if len(stretch) > 1
+    ]
+
+
+def legend(colours: dict[str, str], joined: set[str]) -> str:
+    return (
+        '<div class="legend">'
+        + "".join(
+            f'<span><i class="swatch {"line" if name in joined else "dot"}" style="--colour:{colour}"></i>'
+            f"{html.escape(name)}</span>"
+            for name, colour in colours.items()
+        )
+        + "</div>"
+    )
+
+
+def seconds_text(value: float | None) -> str:
+    """Seconds with the digits that matter at their size: 0.0123, 0.532, 12.30, 340.0."""
+    if value is None:
+        return ""
+    if value < 0.01:
+        return f"{value:.4f}"
+    if value < 1:
+        return f"{value:.3f}"
+    return f"{value:.2f}" if value < 100 else f"{value:.1f}"
+
+
+def tier_badge(tier: str | None, colours: dict[str, str]) -> str:
+    """A tier's name in a pill of its colour; the colour comes from ``tier_style`` by class, which keeps 10,000 rows
+    of the tests table lighter than a style attribute on each."""
+    if not tier:
+        return ""
+    number = list(colours).index(tier) if tier in colours else None
+    return f'<span class="tier{"" if number is None else f" t{number}"}">{html.escape(tier)}</span>'
+
+
+def tier_style(colours: dict[str, str]) -> str:
+    """The CSS that gives each tier's badges its colour (tiers are named by the project: a class by number)."""
+    return "".join(f".tier.t{number} {{ --colour: {colour}; }}\n" for number, colour in enumerate(colours.values()))
+
+
+def slowest_bars(title: str, tests: list[dict], colours: dict[str, str], empty: str) -> str:
+    """The slowest tests: each whole node id (wrapped, never cut) with its tier, over a bar as long as its baseline
+    relative to the slowest. HTML rather than SVG, because SVG text does not wrap."""
+    if not tests:
+        return (
+            f'<section class="slowest"><h2>{html.escape(title)}</h2><p class="none">{html.escape(empty)}</p></section>'
+        )
+    high = max(test["baseline"] or 0 for test in tests) or 1.0
+    items = "".join(
+        '<li><div class="label">'
+        f'{tier_badge(test["tier"], colours)}<code class="nodeid">{html.escape(test["nodeid"])}</code></div>'
+        f'<div class="track"><span class="bar" style="width:{100 * (test["baseline"] or 0) / high:.2f}%" '
+        f'data-value="{test["baseline"] or 0}"></span>'
+        f'<span class="bar-value">{seconds_text(test["baseline"]) or "-"} s</span></div></li>'
+        for test in tests
+    )
+    return f'<section class="slowest"><h2>{html.escape(title)}</h2><ol class="bars">{items}</ol></section>'
+
+
+class Column(NamedTuple):
+    title: str
+    numeric: bool = False  # sorts numerically (by each cell's data-sort), empty cells last
+    words: bool = False  # shows words though it sorts by number (speed): aligned left, as its cells
+
+
+def cell(text: object, sort: float | None = None, kind: str = "") -> str:
+    """A table cell; ``sort`` is the number it sorts by when that is not its text (a rounded value, a speed)."""
+    attributes = (f' class="{kind}"' if kind else "") + (f' data-sort="{sort}"' if sort is not None else "")
+    return f"<td{attributes}>{text}</td>"
+
+
+def text_cell(text: object, kind: str = "") -> str:
+    return cell(html.escape("" if text is None else str(text)), kind=kind)
+
+
+def number_cell(value: float | None, shown: str) -> str:
+    """An empty cell for None: it sorts last, whichever the order. A cell that shows its value exactly sorts by its
+    text, so it carries no data-sort (10,000 rows of them add up)."""
+    if value is None:
+        return '<td class="number"></td>'
+    return cell(html.escape(shown), None if shown == str(value) else value, "number")
+
+
+def table(
+    caption: str,
+    columns: list[Column],
+    rows: list[tuple[dict[str, str], list[str]]],
+    empty: str,
+    *,
+    table_id: str = "",
+    controls: str = "",
+    after: str = "",
+    table_attributes: dict[str, str] | None = None,
+) -> str:
+    """A sortable table in its own section: ``rows`` are (attributes of the row, its cells made by ``*_cell``).
+    ``controls`` go above the table (filters), ``after`` below it, ``table_attributes`` on the table element."""
     if not rows:
         return f"<section><h2>{html.escape(caption)}</h2><p class='none'>{html.escape(empty)}</p></section>"
-    head = "".join(f"<th>{html.escape(column)}</th>" for column in columns)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(cell))}</td>" for cell in row) + "</tr>" for row in rows)
+    head = "".join(
+        f'<th data-type="{"number" if column.numeric else "text"}" tabindex="0"'
+        f"{' class=number' if column.numeric and not column.words else ''}>{html.escape(column.title)}</th>"
+        for column in columns
+    )
+    body = "".join(
+        "<tr" + "".join(f' {name}="{html.escape(value)}"' for name, value in attributes.items()) + ">"
+        f"{''.join(cells)}</tr>"
+        for attributes, cells in rows
+    )
+    identity = (f' id="{table_id}"' if table_id else "") + "".join(
+        f' {name}="{html.escape(value)}"' for name, value in (table_attributes or {}).items()
+    )
     return (
-        f"<section><h2>{html.escape(caption)}</h2>"
-        f'<table class="sortable"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></section>'
+        f"<section><h2>{html.escape(caption)}</h2>{controls}"
+        f'<div class="scroll"><table class="sortable"{identity}><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div>{after}</section>"
     )

@@ -1,0 +1,72 @@
+"""A short summary of the latest run (or the shards of the latest CI run) in Markdown, for a CI job's page
+(``$GITHUB_STEP_SUMMARY``): regressions, new flaky tests, quarantine candidates, the slowest tests, time per tier;
+and GitHub Actions annotations (workflow commands) on the files of failed, slowed-down and new flaky tests."""
+
+from __future__ import annotations
+
+SHOWN = 10
+
+
+def markdown(data: dict) -> str:
+    if not data["runs"]:
+        return "## Tests\n\nNo run recorded yet.\n"
+    run = data["runs"][-1]
+    rate = "-" if run["pass_rate"] is None else f"{run['pass_rate']:.1f}%"
+    lines = [
+        "## Tests",
+        "",
+        f"Run {run['id']} ({run['selection']}, {run['mode']}), {run['started']}, commit {(run['commit'] or '-')[:7]}: "
+        f"{run['tests']} tests, {run['passed']} passed, {run['failed'] + run['errors']} failed, "
+        f"{run['server_errors']} server errors, {run['skipped']} skipped; pass rate {rate}; {run['seconds']:.1f} s.",
+    ]
+    new_flaky = [test for test in data["flaky"] if test["new"]]
+    sections = [
+        ("Regressions", ["test", "seconds", "baseline", "times slower"],
+         [[r["nodeid"], r["seconds"], r["baseline"], r["factor"]] for r in data["regressions"]]),
+        ("New flaky tests", ["test", "tier"], [[f["nodeid"], f["tier"]] for f in new_flaky]),
+        (f"Quarantine candidates (flaky {data['quarantine_after']} times or more)", ["test", "times flaky"],
+         [[c["nodeid"], c["times"]] for c in data["quarantine_candidates"]]),
+        ("Slowest tests of this run", ["test", "tier", "seconds"],
+         [[t["nodeid"], t["tier"], t["seconds"]] for t in data["latest_slowest"][:SHOWN]]),
+        ("Time per tier", ["tier", "seconds"], [[tier, seconds] for tier, seconds in sorted(run["tiers"].items())]),
+    ]  # fmt: skip
+    for title, columns, rows in sections:
+        lines += ["", f"### {title}", ""]
+        if not rows:
+            lines.append("None.")
+            continue
+        lines += ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+        lines += ["| " + " | ".join(cell(value) for value in row) + " |" for row in rows[:SHOWN]]
+        if len(rows) > SHOWN:
+            lines.append(f"\n... and {len(rows) - SHOWN} more in the HTML report.")
+    return "\n".join(lines) + "\n"
+
+
+def cell(value: object) -> str:
+    text = str(value).replace("|", "\\|").replace("\n", " ")
+    return f"`{text}`" if "::" in text else text
+
+
+def annotations(data: dict) -> list[str]:
+    """``::error file=...::`` for each failed test of the latest run, ``::warning`` for each regression and new
+    flaky test: GitHub shows them on the run's page and on the pull request's changed files."""
+    lines = [
+        command("error", test["nodeid"], f"{test['outcome']}", f"{test['nodeid']} {test['outcome']} in the latest run")
+        for test in data["latest_failed"]
+    ]
+    lines += [
+        command("warning", r["nodeid"], "slower", f"{r['nodeid']} took {r['seconds']}s, baseline {r['baseline']}s")
+        for r in data["regressions"]
+    ]
+    lines += [
+        command("warning", f["nodeid"], "flaky", f"{f['nodeid']} passed and failed on the same code")
+        for f in data["flaky"]
+        if f["new"]
+    ]
+    return lines
+
+
+def command(level: str, nodeid: str, title: str, message: str) -> str:
+    path = nodeid.split("::")[0]
+    escaped = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return f"::{level} file={path},title={title}::{escaped}"
