@@ -76,6 +76,7 @@ SECTIONS = {
     "shards": lambda project, folder, rounds: shards.measure(project),
     "analytics": lambda project, folder, rounds: analytics.measure(project, rounds),
     "history-merge": lambda project, folder, rounds: analytics.measure_merge(project, rounds),
+    "false-alarms": lambda project, folder, rounds: analytics.measure_false_alarms(project),
     "unit-tier": lambda project, folder, rounds: unit_tier.measure(project, rounds),
     "mutations": lambda project, folder, rounds: mutations.measure(
         project, mutations.tomlkit_project(folder, project / "pytest-suite-toolkit")

@@ -5,9 +5,11 @@ the histories of four CI shards costs (`suite-report --merge`)."""
 from __future__ import annotations
 
 import json
+import shutil
+import statistics
 from pathlib import Path
 
-from bench.common import Section, pytest, run, side_by_side, timed
+from bench.common import Section, pytest, run, timed
 
 TESTS = 10_000
 SYNTHETIC = """
@@ -21,12 +23,15 @@ QUIET = ("-q", "-p", "no:randomly", "--no-testmon")
 
 
 def measure(project: Path, rounds: int) -> Section:
+    pairs = 2 * rounds - 1  # the difference is a few percent of each run: more rounds than elsewhere
     section = Section(
         "Test analytics: plugin overhead",
-        f"A synthetic suite of {TESTS:,} trivial tests (`tests/_synthetic`) in the default project. The plugin on "
-        "(it marks tests from the baselines at collection, then writes the run, its results and the baselines at "
-        f"the end) and off (`--no-analytics`) alternate for {rounds} rounds after two recorded warm-up runs; "
-        "medians. Overhead per test = (on - off) / tests.",
+        f"A synthetic suite of {TESTS:,} trivial tests (`tests/_synthetic`) in the default project, on a history "
+        "that holds two runs of it already. The plugin on (it writes the run and its results at the end, reads the "
+        "baselines of the few tests slow enough to be a regression, and checks for flaky tests) and off "
+        f"(`--no-analytics`), one after the other in alternating order, {pairs} times. Overhead per test = the "
+        "median of the pairs' differences (on - off) / tests: a pair's two runs share the machine's state, where "
+        "medians taken apart mix two noises of +/- 0.4 s on 10 s.",
         header=("plugin", "tests", "seconds (median)", "per test (ms)"),
     )
     folder = project / "tests" / "_synthetic"
@@ -36,20 +41,25 @@ def measure(project: Path, rounds: int) -> Section:
     target = str(folder.relative_to(project))
     for _ in range(2):
         run(pytest(project, target, *QUIET), project)
-    medians = side_by_side(
-        {
-            "on": lambda: timed(pytest(project, target, *QUIET), project)[0],
-            "off": lambda: timed(pytest(project, target, *QUIET, "--no-analytics"), project)[0],
-        },
-        rounds,
-    )
-    overhead_ms = (medians["on"] - medians["off"]) / TESTS * 1000
+    contenders = {
+        "on": lambda: timed(pytest(project, target, *QUIET), project)[0],
+        "off": lambda: timed(pytest(project, target, *QUIET, "--no-analytics"), project)[0],
+    }
+    seconds: dict[str, list[float]] = {"on": [], "off": []}
+    for number in range(pairs):
+        for name in ("on", "off") if number % 2 == 0 else ("off", "on"):
+            seconds[name].append(contenders[name]())
+        print(f"  pair {number + 1}/{pairs}: on {seconds['on'][-1]:.2f}s, off {seconds['off'][-1]:.2f}s", flush=True)
+    difference = statistics.median(on - off for on, off in zip(seconds["on"], seconds["off"], strict=True))
+    overhead_ms = difference / TESTS * 1000
+    on, off = statistics.median(seconds["on"]), statistics.median(seconds["off"])
     section.rows += [
-        ("off (`--no-analytics`)", f"{TESTS:,}", f"{medians['off']:.2f}", f"{medians['off'] / TESTS * 1000:.3f}"),
-        ("on", f"{TESTS:,}", f"{medians['on']:.2f}", f"{medians['on'] / TESTS * 1000:.3f}"),
-        ("overhead of the plugin", "", f"{medians['on'] - medians['off']:.2f}", f"{overhead_ms:.4f}"),
+        ("off (`--no-analytics`)", f"{TESTS:,}", f"{off:.2f}", f"{off / TESTS * 1000:.3f}"),
+        ("on", f"{TESTS:,}", f"{on:.2f}", f"{on / TESTS * 1000:.3f}"),
+        ("overhead of the plugin (median of the pairs)", "", f"{difference:.3f}", f"{overhead_ms:.4f}"),
     ]
     section.check(overhead_ms <= 0.02, f"the plugin costs {overhead_ms:.4f} ms per test (at most 0.02 ms)")
+    shutil.rmtree(folder)
     return section
 
 
@@ -114,4 +124,68 @@ def measure_merge(project: Path, rounds: int) -> Section:
     ]
     section.check(measured["copied"] == 9, f"each run copied once: {measured['copied']} of 9")
     section.check(median < 1.0, f"merging 4 shard histories of {TESTS:,} tests takes {median:.3f} s (under 1 s)")
+    return section
+
+
+# Run by the project's Python on the history the runs below wrote: for each run with three earlier runs, how many
+# tests a simpler rule would have called regressions (slower than 2x the median of the last 5 and by 0.1 s, once):
+# on setup + call + teardown against runs of any kind, on setup + call + teardown against runs of the same kind, on
+# the call against runs of the same kind. The plugin's own rule adds "twice in a row".
+NAIVE = """
+import json, sqlite3, sys
+from suite_toolkit.analysis import median
+
+db = sqlite3.connect(sys.argv[1])
+runs = db.execute("SELECT id, kind FROM runs ORDER BY id").fetchall()
+found = []
+for run_id, kind in runs:
+    row = {"run": run_id, "kind": kind}
+    for name, same_kind, seconds in (("any kind, whole test", False, "setup + call + teardown"),
+                                     ("same kind, whole test", True, "setup + call + teardown"),
+                                     ("same kind, call", True, "call")):
+        earlier = [r for r, k in runs if r < run_id and (k == kind or not same_kind)][-5:]
+        if len(earlier) < 3:
+            continue
+        marks = ",".join(map(str, earlier))
+        before = {}
+        for nodeid, value in db.execute(
+            f"SELECT nodeid, {seconds} FROM results WHERE outcome = 'passed' AND run_id IN ({marks})"
+        ):
+            before.setdefault(nodeid, []).append(value)
+        row[name] = sum(
+            1
+            for nodeid, value in db.execute(
+                f"SELECT nodeid, {seconds} FROM results WHERE outcome = 'passed' AND run_id = ?", (run_id,)
+            )
+            if len(before.get(nodeid, ())) >= 3
+            and value > max(2 * median(before[nodeid]), median(before[nodeid]) + 0.1)
+        )
+    found.append(row)
+print(json.dumps(found))
+"""
+
+
+def measure_false_alarms(project: Path, serial_runs: int = 6, parallel_runs: int = 4) -> Section:
+    section = Section(
+        "Test analytics: false alarms on an unchanged suite",
+        f"The default project's whole suite, unchanged, run {serial_runs} times serially and then {parallel_runs} "
+        "times with `-n 2` (pytest-randomly shuffles each run, as it does for a developer), on a fresh history; the "
+        "`regression:` lines the plugin printed, and how many tests simpler rules would have flagged in the same "
+        "runs (slower than 2x the median of the last 5 runs and by 0.1 s, once): on the whole test's time against "
+        "runs of any kind (the plugin before this issue), against runs of the same kind, and on the call alone.",
+        header=("run", "kind", "printed", "any kind, whole test", "same kind, whole test", "same kind, call"),
+    )
+    history = project / ".bench-false-alarms.db"
+    history.unlink(missing_ok=True)
+    printed = []
+    for workers in [None] * serial_runs + ["2"] * parallel_runs:
+        args = ("--no-testmon", "-q", "--analytics-file", history.name, *(("-n", workers) if workers else ()))
+        result = run(pytest(project, *args), project)
+        printed.append(sum(line.startswith("regression: ") for line in result.stdout.splitlines()))
+    rows = json.loads(run([str(project / ".venv" / "bin" / "python"), "-c", NAIVE, str(history)], project).stdout)
+    for row, count in zip(rows, printed, strict=True):
+        naive = [str(row.get(name, "-")) for name in section.header[3:]]
+        section.rows.append((str(row["run"]), row["kind"], str(count), *naive))
+    history.unlink()
+    section.check(sum(printed) == 0, f"{sum(printed)} regressions printed for an unchanged suite (none expected)")
     return section

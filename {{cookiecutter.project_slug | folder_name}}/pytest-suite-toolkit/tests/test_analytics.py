@@ -28,19 +28,28 @@ def test_flaky():
 """
 
 # The fake clock: the seconds each test's call takes, SLOW_SECONDS for test_slowed_down; XDIST_SLOWER times more
-# under xdist, as when workers share the machine's cores.
+# under xdist, as when workers share the machine's cores; FIRST_SETUP seconds for the setup of the first test of
+# the run, as a session fixture's; REVERSED runs the tests in the opposite order.
 FAKE_CLOCK = """
 import os
 import pytest
 
 SECONDS = {"test_steady": "0.05", "test_slowed_down": os.environ.get("SLOW_SECONDS", "0.2"), "test_flaky": "0.001"}
 FACTOR = float(os.environ.get("XDIST_SLOWER", "1")) if os.environ.get("PYTEST_XDIST_WORKER") else 1.0
+FIRST = []
+
+def pytest_collection_modifyitems(items):
+    if os.environ.get("REVERSED"):
+        items.reverse()
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     report = yield
     seconds = float(SECONDS.get(item.name.split("[")[0], "0")) * FACTOR
     report.duration = seconds if call.when == "call" else 0.0
+    if call.when == "setup" and not FIRST:
+        FIRST.append(item)
+        report.duration = float(os.environ.get("FIRST_SETUP", "0"))
     return report
 """
 
@@ -57,7 +66,7 @@ def suite(pytester: pytest.Pytester) -> pytest.Pytester:
 
 def run(suite: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, *args: str, **env: str) -> pytest.RunResult:
     with monkeypatch.context() as patch:
-        for name in ("SLOW_SECONDS", "FLAKY_FAILS", "XDIST_SLOWER"):
+        for name in ("SLOW_SECONDS", "FLAKY_FAILS", "XDIST_SLOWER", "FIRST_SETUP", "REVERSED"):
             patch.delenv(name, raising=False)
         for name, value in env.items():
             patch.setenv(name, value)
@@ -99,14 +108,28 @@ def test_the_tier_is_the_marker_not_a_part_of_the_test_id(suite, monkeypatch) ->
     assert tiers == [("", 1), ("unit", 5)]
 
 
-def test_a_slowed_down_test_is_reported_once_it_has_a_baseline(suite, monkeypatch) -> None:
+def test_a_slowed_down_test_is_reported_once_it_has_a_baseline_and_is_slow_twice_in_a_row(suite, monkeypatch) -> None:
     for _ in range(3):
         run(suite, monkeypatch).assert_outcomes(passed=3)
 
-    result = run(suite, monkeypatch, SLOW_SECONDS="0.9")
+    once = run(suite, monkeypatch, SLOW_SECONDS="0.9")
+    twice = run(suite, monkeypatch, SLOW_SECONDS="0.9")
 
-    result.stdout.fnmatch_lines(["regression: tests/unit/test_suite.py::test_slowed_down 0.90s, baseline 0.20s (4.5x)"])
-    assert "test_steady" not in result.stdout.str().split("test analytics")[-1]
+    once.stdout.fnmatch_lines(["no regression, no flaky test"])
+    twice.stdout.fnmatch_lines(
+        ["regression: tests/unit/test_suite.py::test_slowed_down 0.90s, baseline 0.20s (4.5x), 0.90s the run before"]
+    )
+    assert "test_steady" not in twice.stdout.str().split("test analytics")[-1]
+
+
+def test_a_slow_call_once_is_noise_not_a_regression(suite, monkeypatch) -> None:
+    for _ in range(3):
+        run(suite, monkeypatch).assert_outcomes(passed=3)
+
+    results = [run(suite, monkeypatch, SLOW_SECONDS="0.9"), run(suite, monkeypatch), run(suite, monkeypatch)]
+
+    for result in results:
+        result.stdout.fnmatch_lines(["no regression, no flaky test"])
 
 
 def test_a_slowdown_before_the_baseline_has_enough_runs_alerts_nothing(suite, monkeypatch) -> None:
@@ -133,12 +156,18 @@ def test_noise_alone_alerts_nothing(suite, monkeypatch, durations: list[str]) ->
 
 
 def test_the_thresholds_are_settings(suite, monkeypatch) -> None:
-    suite.makeini("[pytest]\ntiers = tests/unit\nanalytics_min_runs = 1\nanalytics_regression_factor = 1.2\n")
+    suite.makeini(
+        "[pytest]\ntiers = tests/unit\nanalytics_min_runs = 1\nanalytics_regression_factor = 1.2\n"
+        "analytics_regression_floor = 0.05\n"
+    )
     run(suite, monkeypatch).assert_outcomes(passed=3)
+    run(suite, monkeypatch, SLOW_SECONDS="0.32").assert_outcomes(passed=3)
 
     result = run(suite, monkeypatch, SLOW_SECONDS="0.32")
 
-    result.stdout.fnmatch_lines(["regression: tests/unit/test_suite.py::test_slowed_down 0.32s, baseline 0.20s (1.6x)"])
+    result.stdout.fnmatch_lines(
+        ["regression: tests/unit/test_suite.py::test_slowed_down 0.32s, baseline 0.26s (1.2x)*"]
+    )
 
 
 def test_a_test_that_passes_and_fails_on_the_same_code_is_flaky(suite, monkeypatch) -> None:
@@ -168,6 +197,8 @@ def test_in_a_git_repository_the_code_is_every_file_git_sees(suite, monkeypatch)
         subprocess.run(["git", *command], cwd=suite.path, check=True)
     run(suite, monkeypatch).assert_outcomes(passed=3)
     (suite.path / "run.log").write_text("ignored by git: not the code\n")
+    (suite.path / "tests" / "unit" / "__pycache__").mkdir(exist_ok=True)
+    (suite.path / "tests" / "unit" / "__pycache__" / "test_suite.cpython-3.pyc").write_bytes(b"not ignored: bytecode")
 
     same_code = run(suite, monkeypatch, FLAKY_FAILS="1")
     (suite.path / "helpers.py").write_text("LIMIT = 2\n")  # changed, not committed
@@ -221,8 +252,19 @@ def test_uses_the_server(thing):
 """
 
 
+def test_a_session_fixtures_setup_landing_on_another_first_test_is_no_regression(suite, monkeypatch) -> None:
+    for _ in range(3):  # test_steady runs first and pays the setup: 2 s
+        run(suite, monkeypatch, FIRST_SETUP="2.0").assert_outcomes(passed=3)
+
+    reversed_order = run(suite, monkeypatch, FIRST_SETUP="2.0", REVERSED="1")  # test_flaky pays it now
+
+    reversed_order.stdout.fnmatch_lines(["no regression, no flaky test"])
+    first_setups = rows(suite.path / ".test-history.db", "SELECT nodeid, setup FROM results WHERE setup > 0")
+    assert [nodeid.split("::")[1] for nodeid, _ in first_setups] == ["test_steady"] * 3 + ["test_flaky"]
+
+
 def test_runs_under_xdist_are_compared_with_runs_under_xdist(suite, monkeypatch) -> None:
-    for _ in range(3):
+    for _ in range(5):
         run(suite, monkeypatch).assert_outcomes(passed=3)
     monkeypatch.setenv("XDIST_SLOWER", "10")  # each test 10x slower with two workers on the machine
 
@@ -230,10 +272,11 @@ def test_runs_under_xdist_are_compared_with_runs_under_xdist(suite, monkeypatch)
     for _ in range(2):
         suite.runpytest_subprocess("-p", "xdist", "-n", "2").assert_outcomes(passed=3)
     monkeypatch.setenv("SLOW_SECONDS", "0.9")
+    suite.runpytest_subprocess("-p", "xdist", "-n", "2").assert_outcomes(passed=3)  # once: noise, maybe
     slowed_down = suite.runpytest_subprocess("-p", "xdist", "-n", "2")
 
     first_parallel.stdout.fnmatch_lines(
-        ["run 4 recorded in .test-history.db: 3 tests, xdist 2, full", "no regression*"]
+        ["run 6 recorded in .test-history.db: 3 tests, xdist 2, full", "no regression*"]
     )
     slowed_down.stdout.fnmatch_lines(["regression: tests/unit/test_suite.py::test_slowed_down 9.00s, baseline 2.00s*"])
     assert "test_steady" not in slowed_down.stdout.str().split("test analytics")[-1]

@@ -25,17 +25,17 @@ def record(history: History, number: int, measured: list[Measurement], selection
         uid=uuid.uuid4().hex, batch=run.get("batch"), started=1_700_000_000 + number * 3600, commit_sha="abc1234",
         code_version=run.get("code", "same"), environment="env", mode="serial", selection=selection, seconds=1.0,
     )  # fmt: skip
-    baselines = history.baselines(history.latest_runs(5, kind=kind.kind))
+    baselines = history.baselines(history.latest_runs(5, kind=kind.kind), calls=True)
     slower = regressions(measured, baselines, factor=2.0, floor=0.1, min_runs=3)  # as the plugin does
     return history.record(kind, measured, keep=50, slower=slower)
 
 
 @pytest.fixture
 def history(tmp_path: Path) -> History:
-    """Five runs: a unit test that slows down in the last run, an integration test that fails once."""
+    """Five runs: a unit test that slows down in the last two runs, an integration test that fails once."""
     history = History(tmp_path / "history.db")
     for number in range(5):
-        slow = 0.9 if number == 4 else 0.2
+        slow = 0.9 if number >= 3 else 0.2
         flaky = "failed" if number == 2 else "passed"
         measured = [
             measurement("tests/unit/test_a.py::test_slowed", slow),
@@ -52,7 +52,7 @@ def test_the_data_has_every_run_tier_trend_regression_and_flaky_test(history: Hi
     assert [run["id"] for run in data["runs"]] == [1, 2, 3, 4, 5]
     assert [run["pass_rate"] for run in data["runs"]] == [100.0, 100.0, 66.67, 100.0, 100.0]
     assert [run["tiers"] for run in data["runs"]][3:] == [
-        {"integration": 0.05, "unit": 0.21},
+        {"integration": 0.05, "unit": 0.91},
         {"integration": 0.05, "unit": 0.91},
     ]
     assert data["runs"][0]["started"] == "2023-11-14T22:13:20+00:00"

@@ -173,6 +173,23 @@ def test_everything_re_runs_every_test_for_an_import_time_change(recorded: pytes
     result.stdout.fnmatch_lines(["testmon inputs: * more tests selected (import-time code changed in pkg/core.py)"])
 
 
+@pytest.mark.parametrize(("option", "active"), [("--testmon", True), ("--no-testmon", False), (None, False)])
+def test_the_plugin_works_only_while_testmon_records_or_selects(
+    pytester: pytest.Pytester, option: str | None, active: bool
+) -> None:
+    pytester.makepyfile(
+        test_standing=f"""
+        def test_the_inputs_plugin(request):
+            plugin = request.config.pluginmanager.get_plugin("suite_toolkit.testmon_inputs")
+            assert (plugin is not None) is {active}
+        """
+    )
+
+    result = pytester.runpytest_subprocess(*TESTMON, *([option] if option else []))
+
+    result.assert_outcomes(passed=1)
+
+
 def test_an_unchanged_project_runs_nothing(recorded: pytest.Pytester) -> None:
     result = recorded.runpytest_subprocess(*TESTMON, "--testmon")
 

@@ -6,12 +6,15 @@ by speed.
   go into the history with the run: one write at the end, by the controller only when xdist runs the tests.
 - A run has a kind: serial or under xdist with N workers, and the whole suite, a part of it (paths, ``-k``, ``-m``,
   ``--lf``, an affected-only run, anything deselected) or one of N shards (pytest-split). A test's baseline is the
-  median of its passing durations in the latest runs of the same kind: durations under 2 workers on 2 cores, or
-  with a session fixture's setup landing on another first test, are not comparable with a serial full run.
-- A test slower than its baseline by a factor AND by a floor in seconds is a regression, so that noise alone alerts
-  nothing. A test whose own outcome changed on the same code and environment (``fingerprints``) is flaky: it failed
-  in one run and passed in another, or passed on a rerun. An error in setup or teardown caused by a server that is
-  missing or broken (``servers``) is a "server error", the server's outcome, not the test's.
+  median of its passing calls in the latest runs of the same kind: calls under 2 workers on 2 cores are not
+  comparable with calls in a serial run, nor a shard's with a full run's.
+- A test whose call (the test itself; a session or module fixture's setup lands on whichever test needs it first,
+  which changes with the order and the workers) is slower than its baseline by a factor AND by a floor in seconds,
+  in this run and the one before of the same kind, is a regression, so that noise alone alerts nothing
+  (``analysis.regressions`` says why). A test whose own outcome changed on the same code and
+  environment (``fingerprints``) is flaky: it failed in one run and passed in another, or passed on a rerun. An
+  error in setup or teardown caused by a server that is missing or broken (``servers``) is a "server error", the
+  server's outcome, not the test's.
 - Speed markers come from the baselines, not from decorators: ``fast`` (under 0.1 s), ``medium`` (up to 1 s) and
   ``slow``, from the latest runs of the whole suite, applied at collection when ``-m`` names one of them, so
   ``-m "not slow"`` deselects what was measured slow. A test not measured yet has no speed marker.
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,6 +115,58 @@ def seconds(value: float) -> str:
     return f"{value:.2f}s" if value >= 0.01 else f"{value * 1000:.1f}ms"
 
 
+class Recording:
+    """What the controller saw of each test, column by column: dicts of strings and numbers, which Python's garbage
+    collector does not track. An object per test, alive until the end of the run, made the collector walk every
+    object of the run once more (150 ms at 10,000 tests, measured); ``Measurement`` objects are made one at a time
+    when the run is written."""
+
+    def __init__(self, tiers: list[str]) -> None:
+        self.tiers = tiers
+        self.tier: dict[str, str] = {}
+        self.worker: dict[str, str] = {}
+        self.outcome: dict[str, str] = {}
+        self.phases: dict[str, dict[str, float]] = {"setup": {}, "call": {}, "teardown": {}}
+        self.reruns: dict[str, int] = {}
+        self.quarantined: dict[str, bool] = {}
+
+    def __len__(self) -> int:
+        return len(self.outcome)
+
+    def add(self, report: pytest.TestReport) -> None:
+        nodeid = report.nodeid
+        outcome = self.outcome.get(nodeid)
+        if outcome is None:
+            self.tier[nodeid] = tiers.tier_of(report, self.tiers)
+            self.worker[nodeid] = private_api.worker_of(report)
+            self.quarantined[nodeid] = "quarantine" in report.keywords
+            outcome = self.outcome[nodeid] = "passed"
+        if report.outcome == "rerun":  # pytest-rerunfailures: this attempt failed, another follows
+            self.reruns[nodeid] = self.reruns.get(nodeid, 0) + 1
+            return
+        self.phases[report.when][nodeid] = report.duration
+        if report.failed:
+            if report.when == "call":
+                self.outcome[nodeid] = "failed"
+            elif outcome == "passed":  # a teardown error after a failure leaves "failed"
+                self.outcome[nodeid] = "server error" if getattr(report, "server_error", False) else "error"
+        elif report.skipped and outcome == "passed":
+            self.outcome[nodeid] = "skipped"
+
+    def measurement(self, nodeid: str) -> Measurement:
+        setup, call, teardown = (self.phases[phase].get(nodeid, 0.0) for phase in ("setup", "call", "teardown"))
+        return Measurement(
+            nodeid, self.tier[nodeid], self.worker[nodeid], self.outcome[nodeid], setup, call, teardown,
+            self.reruns.get(nodeid, 0), self.quarantined[nodeid],
+        )  # fmt: skip
+
+    def __iter__(self) -> Iterator[Measurement]:
+        return (self.measurement(nodeid) for nodeid in self.outcome)
+
+    def with_outcome(self, outcome: str) -> list[str]:
+        return [nodeid for nodeid, seen in self.outcome.items() if seen == outcome]
+
+
 class Analytics:
     def __init__(self, config: pytest.Config, history: History, thresholds: Thresholds, writes: bool) -> None:
         self.config = config
@@ -121,7 +177,7 @@ class Analytics:
         self.started = time.time()
         self.code = CodeVersion(config.rootpath, config.getini("analytics_code")) if writes else None
         self.deselected = 0
-        self.measurements: dict[str, Measurement] = {}
+        self.recording = Recording(self.tiers)
         self.summary: list[str] = []
 
     @pytest.hookimpl(tryfirst=True)  # before -m deselects anything
@@ -145,29 +201,13 @@ class Analytics:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if not self.writes:
             return
-        measurement = self.measurements.get(report.nodeid)
-        if measurement is None:
-            tier = tiers.tier_of(report, self.tiers)
-            measurement = Measurement(report.nodeid, tier, private_api.worker_of(report))
-            measurement.quarantined = "quarantine" in report.keywords
-            self.measurements[report.nodeid] = measurement
-        if report.outcome == "rerun":  # pytest-rerunfailures: this attempt failed, another follows
-            measurement.reruns += 1
-            return
-        setattr(measurement, report.when, report.duration)
-        if report.failed:
-            if report.when == "call":
-                measurement.outcome = "failed"
-            elif measurement.outcome == "passed":  # a teardown error after a failure leaves "failed"
-                measurement.outcome = "server error" if getattr(report, "server_error", False) else "error"
-        elif report.skipped and measurement.outcome == "passed":
-            measurement.outcome = "skipped"
+        self.recording.add(report)
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         if self.code is None:  # an xdist worker
             return
         commit, version = self.code.result()  # read in any case: git's processes end here
-        if not self.measurements:
+        if not self.recording:
             return
         if exitstatus not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):  # interrupted: not a run to keep
             self.summary = [f"nothing recorded: the run ended early ({pytest.ExitCode(exitstatus).name.lower()})"]
@@ -178,26 +218,32 @@ class Analytics:
             mode_of(self.config), selection, time.time() - self.started,
         )  # fmt: skip
         limits = self.thresholds
-        measured = list(self.measurements.values())
+        recording = self.recording
         # From the runs before this one; only for the tests slow enough to be a regression (few, in most suites).
-        suspects = [m.nodeid for m in measured if m.outcome == "passed" and m.seconds >= limits.floor]
-        baselines = self.history.baselines(self.history.latest_runs(limits.baseline_runs, kind=run.kind), suspects)
-        slower = regressions(measured, baselines, factor=limits.factor, floor=limits.floor, min_runs=limits.min_runs)
-        run_id = self.history.record(run, measured, keep=limits.keep_runs, slower=slower)
+        calls = recording.phases["call"]
+        suspects = [nodeid for nodeid in recording.with_outcome("passed") if calls.get(nodeid, 0.0) >= limits.floor]
+        latest = self.history.latest_runs(limits.baseline_runs, kind=run.kind)
+        baselines = self.history.baselines(latest, suspects, calls=True)
+        slower = regressions(
+            [recording.measurement(nodeid) for nodeid in suspects],
+            baselines, factor=limits.factor, floor=limits.floor, min_runs=limits.min_runs,
+        )  # fmt: skip
+        run_id = self.history.record(run, recording, keep=limits.keep_runs, slower=slower)
         flaky = self.history.flaky_in([run_id])
         where = (
             self.history.path.relative_to(self.config.rootpath)
             if self.history.path.is_relative_to(self.config.rootpath)
             else self.history.path
         )
-        tests = f"{len(measured)} test{'s' if len(measured) != 1 else ''}"
+        tests = f"{len(recording)} test{'s' if len(recording) != 1 else ''}"
         self.summary = [f"run {run_id} recorded in {where}: {tests}, {run.kind}"]
         self.summary += [
-            f"regression: {r.nodeid} {seconds(r.seconds)}, baseline {seconds(r.baseline.median)} ({r.factor:.1f}x)"
+            f"regression: {r.nodeid} {seconds(r.seconds)}, baseline {seconds(r.baseline.median)} ({r.factor:.1f}x), "
+            f"{seconds(r.baseline.latest)} the run before"
             for r in slower
         ]
         self.summary += [f"flaky: {nodeid} {how}" for nodeid, how in flaky.items()]
-        server_errors = [m.nodeid for m in measured if m.outcome == "server error"]
+        server_errors = recording.with_outcome("server error")
         if server_errors:
             self.summary.append(
                 f"server errors: {len(server_errors)} test(s) could not set up for a server that is missing or "

@@ -11,7 +11,8 @@ while both stayed the same.
   ``*.dist-info`` folder names: no file is read).
 
 Files and folders whose name starts with "." are never "the code": the test history itself, testmon's data and
-other tools' files change with every run.
+other tools' files change with every run. Nor is bytecode (``__pycache__``), which Python writes as the tests run,
+in a repository that does not ignore it.
 """
 
 from __future__ import annotations
@@ -48,8 +49,9 @@ class CodeVersion:
             fingerprint.update(listing)  # mode, blob hash and path of each file in git's index
             changed = sorted(set((answer(self.changed) or b"").decode(errors="surrogateescape").split("\0")) - {""})
         for relative in changed:
-            if any(part.startswith(".") for part in relative.split("/")):
-                continue  # the tools' own files: the history, testmon's data, .test_durations...
+            parts = relative.split("/")
+            if any(part.startswith(".") or part in SKIPPED_FOLDERS for part in parts) or relative.endswith(".pyc"):
+                continue  # the tools' own files (the history, testmon's data...) and bytecode: never the code
             path = self.root / relative
             content = path.read_bytes() if path.is_file() else b"(deleted)"
             fingerprint.update(relative.encode(errors="surrogateescape") + b"\0" + content)

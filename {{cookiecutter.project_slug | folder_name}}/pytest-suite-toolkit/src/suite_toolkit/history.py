@@ -103,36 +103,41 @@ class History:
     # Writing
 
     def record(
-        self, run: Run, measurements: Sequence[Measurement], keep: int, slower: Iterable[Regression] = ()
+        self, run: Run, measurements: Iterable[Measurement], keep: int, slower: Iterable[Regression] = ()
     ) -> int:
-        """Write a run, its results and its regressions at once; drop runs older than the latest ``keep``."""
-        failed = sum(m.outcome in OWN_FAILURES for m in measurements)
+        """Write a run, its results and its regressions at once; drop runs older than the latest ``keep``. The
+        measurements are read once, one at a time."""
+        counts = {"tests": 0, "failed": 0}
+
+        def rows() -> Iterator[tuple]:
+            for m in measurements:
+                counts["tests"] += 1
+                counts["failed"] += m.outcome in OWN_FAILURES
+                yield (
+                    run_id,
+                    m.nodeid,
+                    m.tier,
+                    m.worker,
+                    m.outcome,
+                    m.setup,
+                    m.call,
+                    m.teardown,
+                    m.reruns,
+                    m.quarantined,
+                )
+
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.connect() as db:
             run_id = db.execute(
-                f"INSERT INTO runs ({RUN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO runs ({RUN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?)",
                 (
                     *(run.uid, run.batch, run.started, run.commit_sha, run.code_version, run.environment),
-                    *(run.mode, run.selection, run.kind, len(measurements), failed, run.seconds),
+                    *(run.mode, run.selection, run.kind, run.seconds),
                 ),
             ).lastrowid
-            db.executemany(
-                "INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        run_id,
-                        m.nodeid,
-                        m.tier,
-                        m.worker,
-                        m.outcome,
-                        m.setup,
-                        m.call,
-                        m.teardown,
-                        m.reruns,
-                        m.quarantined,
-                    )
-                    for m in measurements
-                ],
+            db.executemany("INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows())
+            db.execute(
+                "UPDATE runs SET tests = ?, failed = ? WHERE id = ?", (counts["tests"], counts["failed"], run_id)
             )
             db.executemany(
                 "INSERT INTO regressions VALUES (?, ?, ?, ?)",
@@ -195,9 +200,12 @@ class History:
             )
             return [run_id for (run_id,) in rows]
 
-    def baselines(self, run_ids: Sequence[int], nodeids: Iterable[str] | None = None) -> dict[str, Baseline]:
-        """Each test's baseline over ``run_ids``: the median of its passing durations there (only of ``nodeids``
-        when given: at the end of a run, the few tests slow enough to be a regression)."""
+    def baselines(
+        self, run_ids: Sequence[int], nodeids: Iterable[str] | None = None, calls: bool = False
+    ) -> dict[str, Baseline]:
+        """Each test's baseline over ``run_ids``: the median of its passing durations there, setup, call and
+        teardown (only the call's with ``calls``; only of ``nodeids`` when given: at the end of a run, the few tests
+        slow enough to be a regression)."""
         if not run_ids:
             return {}
         durations: dict[str, list[float]] = defaultdict(list)
@@ -207,14 +215,15 @@ class History:
                 db.execute("CREATE TEMP TABLE wanted (nodeid TEXT PRIMARY KEY)")
                 db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((nodeid,) for nodeid in nodeids))
                 only = "AND nodeid IN (SELECT nodeid FROM wanted)"
+            seconds = "call" if calls else "setup + call + teardown"
             rows = db.execute(
-                "SELECT nodeid, setup + call + teardown FROM results WHERE outcome = 'passed' "
-                f"AND run_id IN ({', '.join('?' * len(run_ids))}) {only}",
+                f"SELECT nodeid, {seconds} FROM results WHERE outcome = 'passed' "
+                f"AND run_id IN ({', '.join('?' * len(run_ids))}) {only} ORDER BY run_id",
                 tuple(run_ids),
             )
-            for nodeid, seconds in rows:
-                durations[nodeid].append(seconds)
-        return {nodeid: Baseline(median(values), len(values)) for nodeid, values in durations.items()}
+            for nodeid, duration in rows:
+                durations[nodeid].append(duration)
+        return {nodeid: Baseline(median(values), len(values), values[-1]) for nodeid, values in durations.items()}
 
     def runs(self, limit: int) -> list[dict]:
         """The latest ``limit`` runs, oldest first, as dicts of the ``runs`` columns with their outcome counts."""
