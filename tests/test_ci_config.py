@@ -169,6 +169,9 @@ def test_every_test_job_restores_the_branch_history_and_the_history_job_merges_a
         assert upload["with"]["name"].startswith(download["with"]["pattern"].rstrip("*"))
     shard = next(step["run"] for step in jobs["full"]["steps"] if "make test-shard" in step.get("run", ""))
     assert "--analytics-batch ${{ github.run_id }}-${{ github.run_attempt }}" in shard
+    history_restore = [step for step in history_job["steps"] if step.get("with", {}).get("path") == ".test-history.db"]
+    assert "cache/restore" in history_restore[0]["uses"]  # before the merge: what it adds is this workflow run's
+    assert history_job["steps"].index(history_restore[0]) < history_job["steps"].index(download)
     assert f"--merge {download['with']['path']}" in merge
     assert "--summary $GITHUB_STEP_SUMMARY" in merge
     assert "--annotate" in merge

@@ -75,6 +75,9 @@ def ci_run(project: Path, tmp_path: Path, run_id: str, restored: Path | None) ->
             shutil.move(project / name, artifact / name)
     summary = tmp_path / run_id / "step-summary.md"
     summary.write_text("")
+    (project / HISTORY).unlink(missing_ok=True)
+    if restored is not None:
+        shutil.copy(restored, project / HISTORY)  # the history job's cache restore step
     merge_command = command_of(jobs["history"], "test-report").replace("--merge test-results", f"--merge {results}")
     result = make_command(project, merge_command, GITHUB_STEP_SUMMARY=str(summary))
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
@@ -102,11 +105,13 @@ def test_shards_record_merge_and_the_next_ci_run_starts_from_the_saved_history(p
     assert [run["tests"] for run in runs] == [first["tests"], second["tests"]]
     assert runs[-1]["passed"] + runs[-1]["skipped"] == second["tests"]
     assert {"unit", "integration", "e2e"} <= set(runs[-1]["tiers"])
-    assert "merged 8 run(s) from 4 history file(s)" in second["output"]  # run 101 (in every copy) once, 102 too
+    assert "merged 4 run(s) from 4 history file(s)" in first["output"]
+    assert "merged 4 run(s) from 4 history file(s)" in second["output"]  # the four shards of 102: 101's were there
     summary = second["summary"]
     assert summary.startswith("## Tests\n")
-    assert "(4 of 4 shards, serial)" in summary
+    assert summary.count("(4 of 4 shards, serial)") == 1  # this workflow run's, not the one before
+    assert f"Run {runs[-1]['id']} (4 of 4 shards, serial)" in summary
     for heading in ("Regressions", "New flaky tests", "Quarantine candidates", "Slowest tests", "Time per tier"):
         assert f"### {heading}" in summary
-    assert re.search(r"^\| unit \| \d+\.\d+ \|$", summary, re.MULTILINE)
+    assert re.search(r"^\| unit \| \d+\.\d+ \|$", summary, re.MULTILINE)  # time per tier, this run's
     assert (project / "test-report.html").is_file()

@@ -122,6 +122,20 @@ def test_a_slowed_down_test_is_reported_once_it_has_a_baseline_and_is_slow_twice
     assert "test_steady" not in twice.stdout.str().split("test analytics")[-1]
 
 
+def test_a_tier_run_on_its_own_between_other_tiers_runs_is_compared_with_its_own_last_runs(suite, monkeypatch) -> None:
+    suite.makeini("[pytest]\ntiers =\n    tests/unit\n    tests/integration\n")
+    (suite.path / "tests" / "integration").mkdir()
+    (suite.path / "tests" / "integration" / "test_other.py").write_text("def test_other():\n    pass\n")
+    for tier, times in (("tests/unit", 3), ("tests/integration", 5)):
+        for _ in range(times):
+            run(suite, monkeypatch, tier)  # partial runs, one kind: the unit tests are in none of the last five
+
+    run(suite, monkeypatch, "tests/unit", SLOW_SECONDS="0.9")
+    result = run(suite, monkeypatch, "tests/unit", SLOW_SECONDS="0.9")
+
+    result.stdout.fnmatch_lines(["regression: tests/unit/test_suite.py::test_slowed_down 0.90s, baseline 0.20s*"])
+
+
 def test_a_slow_call_once_is_noise_not_a_regression(suite, monkeypatch) -> None:
     for _ in range(3):
         run(suite, monkeypatch).assert_outcomes(passed=3)
@@ -170,14 +184,17 @@ def test_the_thresholds_are_settings(suite, monkeypatch) -> None:
     )
 
 
-def test_a_test_that_passes_and_fails_on_the_same_code_is_flaky(suite, monkeypatch) -> None:
+def test_a_test_that_passes_and_fails_on_the_same_code_is_flaky_and_said_once_per_sighting(suite, monkeypatch) -> None:
     run(suite, monkeypatch).assert_outcomes(passed=3)
 
-    result = run(suite, monkeypatch, FLAKY_FAILS="1")
+    failing = run(suite, monkeypatch, FLAKY_FAILS="1")
+    passing_again = run(suite, monkeypatch)
+    passing_once_more = run(suite, monkeypatch)
 
-    result.stdout.fnmatch_lines(
-        ["flaky: tests/unit/test_suite.py::test_flaky passed and failed on the same code and environment"]
-    )
+    flaky = "flaky: tests/unit/test_suite.py::test_flaky passed and failed on the same code and environment"
+    failing.stdout.fnmatch_lines([flaky])
+    passing_again.stdout.fnmatch_lines([flaky])  # a pass right after a failure is a sighting too
+    passing_once_more.stdout.fnmatch_lines(["no regression, no flaky test"])
 
 
 def test_the_same_code_in_another_environment_is_not_flaky(suite, monkeypatch) -> None:

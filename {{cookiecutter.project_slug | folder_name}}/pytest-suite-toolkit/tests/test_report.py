@@ -114,7 +114,7 @@ def test_shard_histories_merge_into_one_history_and_their_runs_into_one(history:
     assert data["runs"][-1] | {"started": None} == data["runs"][-1] | {
         "started": None, "selection": "4 of 4 shards", "full": True, "tests": 12, "passed": 12, "tiers": {"unit": 0.12}
     }  # fmt: skip
-    assert again == 0  # nothing new the second time
+    assert again == []  # nothing new the second time
 
 
 def test_the_summary_names_regressions_new_flaky_tests_and_time_per_tier(history: History, tmp_path: Path) -> None:
@@ -128,6 +128,36 @@ def test_the_summary_names_regressions_new_flaky_tests_and_time_per_tier(history
     assert "| `tests/unit/test_a.py::test_slowed` | 0.9 | 0.2 | 4.5 |" in text
     assert "### New flaky tests\n\nNone." in text
     assert "| integration | 0.05 |\n| unit | 0.91 |" in text
+
+
+def test_a_ci_run_that_recorded_nothing_gets_no_summary_of_an_older_run(history: History, tmp_path: Path) -> None:
+    copy = tmp_path / "results" / "test-results-affected" / ".test-history.db"
+    copy.parent.mkdir(parents=True)
+    shutil.copy(history.path, copy)  # restored, and nothing ran: the job uploads the history as it found it
+    summary = tmp_path / "summary.md"
+
+    assert main(["--history", str(history.path), "--merge", str(tmp_path / "results"), "--summary", str(summary)]) == 0
+
+    assert summary.read_text(encoding="utf-8") == (
+        "## Tests\n\nNo run recorded in this run of the workflow (nothing selected, say).\n"
+    )
+
+
+def test_a_quarantined_failure_is_a_warning_and_another_failure_an_error(tmp_path: Path, capsys) -> None:
+    history = History(tmp_path / "history.db")
+    quarantined = measurement("tests/unit/test_a.py::test_known_flaky", 0.01, "failed")
+    quarantined.quarantined = True
+    record(history, 0, [quarantined, measurement("tests/unit/test_a.py::test_broken", 0.01, "failed")])
+
+    assert main(["--history", str(history.path), "--annotate"]) == 0
+
+    lines = capsys.readouterr().out.splitlines()
+    warning = "::warning file=tests/unit/test_a.py,title=quarantined::tests/unit/test_a.py::test_known_flaky failed"
+    assert f"{warning} (quarantined)" in lines
+    assert (
+        "::error file=tests/unit/test_a.py,title=failed::tests/unit/test_a.py::test_broken failed in the latest run"
+        in lines
+    )
 
 
 def test_the_page_is_self_contained_and_holds_every_test(history: History, tmp_path: Path) -> None:

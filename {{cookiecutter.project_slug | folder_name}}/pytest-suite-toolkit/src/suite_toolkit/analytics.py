@@ -31,9 +31,11 @@ from pathlib import Path
 import pytest
 
 from suite_toolkit import private_api, settings, tiers
-from suite_toolkit.analysis import Measurement, Run, regressions, speed_of
+from suite_toolkit.analysis import Measurement, Run, kind_of_selection, regressions, speed_of
 from suite_toolkit.fingerprints import CodeVersion, environment
 from suite_toolkit.history import History
+
+PARTIAL_LOOKBACK = 10  # a partial run's tests are looked for in 10x the baseline's runs: tiers run in turns
 
 SPEEDS = {
     "fast": "measured: baseline under 0.1 s (pytest-suite-toolkit)",
@@ -222,8 +224,11 @@ class Analytics:
         # From the runs before this one; only for the tests slow enough to be a regression (few, in most suites).
         calls = recording.phases["call"]
         suspects = [nodeid for nodeid in recording.with_outcome("passed") if calls.get(nodeid, 0.0) >= limits.floor]
-        latest = self.history.latest_runs(limits.baseline_runs, kind=run.kind)
-        baselines = self.history.baselines(latest, suspects, calls=True)
+        # A partial run holds some of the tests (a tier, the affected ones): each test's last passing runs are
+        # looked for further back than in runs of the whole suite or of a shard, which hold the same tests each time.
+        window = limits.baseline_runs * (PARTIAL_LOOKBACK if kind_of_selection(run.selection) == "partial" else 1)
+        latest = self.history.latest_runs(window, kind=run.kind)
+        baselines = self.history.baselines(latest, suspects, calls=True, last=limits.baseline_runs)
         slower = regressions(
             [recording.measurement(nodeid) for nodeid in suspects],
             baselines, factor=limits.factor, floor=limits.floor, min_runs=limits.min_runs,

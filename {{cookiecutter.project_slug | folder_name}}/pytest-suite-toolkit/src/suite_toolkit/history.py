@@ -147,11 +147,12 @@ class History:
         assert run_id is not None
         return run_id
 
-    def merge(self, others: Iterable[Path], keep: int) -> int:
+    def merge(self, others: Iterable[Path], keep: int) -> list[int]:
         """Copy into this history the runs of ``others`` it does not have yet (by ``uid``), with their results and
-        regressions, oldest first; the number of runs copied. Shards of one CI run, each recorded into its own copy
-        of the history, become one history again. One transaction per file: ATTACH cannot happen inside one."""
-        copied = 0
+        regressions, oldest first; the ids the copied runs have here. Shards of one CI run, each recorded into its
+        own copy of the history, become one history again. One transaction per file: ATTACH cannot happen inside
+        one."""
+        copied: list[int] = []
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = self.open()
         try:
@@ -172,7 +173,7 @@ class History:
                                 "JOIN main.runs AS new ON new.uid = old.uid WHERE new.id > ?",
                                 (last,),
                             )
-                        copied += db.execute("SELECT count(*) FROM main.runs WHERE id > ?", (last,)).fetchone()[0]
+                        copied += [run_id for (run_id,) in db.execute("SELECT id FROM main.runs WHERE id > ?", (last,))]
                 finally:
                     db.execute("DETACH DATABASE other")
             with db:
@@ -201,11 +202,11 @@ class History:
             return [run_id for (run_id,) in rows]
 
     def baselines(
-        self, run_ids: Sequence[int], nodeids: Iterable[str] | None = None, calls: bool = False
+        self, run_ids: Sequence[int], nodeids: Iterable[str] | None = None, calls: bool = False, last: int = 0
     ) -> dict[str, Baseline]:
-        """Each test's baseline over ``run_ids``: the median of its passing durations there, setup, call and
-        teardown (only the call's with ``calls``; only of ``nodeids`` when given: at the end of a run, the few tests
-        slow enough to be a regression)."""
+        """Each test's baseline over ``run_ids``: the median of its passing durations there (its ``last`` ones, when
+        given), setup, call and teardown (only the call's with ``calls``; only of ``nodeids`` when given: at the
+        end of a run, the few tests slow enough to be a regression)."""
         if not run_ids:
             return {}
         durations: dict[str, list[float]] = defaultdict(list)
@@ -223,6 +224,8 @@ class History:
             )
             for nodeid, duration in rows:
                 durations[nodeid].append(duration)
+        if last:
+            durations = defaultdict(list, {nodeid: values[-last:] for nodeid, values in durations.items()})
         return {nodeid: Baseline(median(values), len(values), values[-1]) for nodeid, values in durations.items()}
 
     def runs(self, limit: int) -> list[dict]:
@@ -250,11 +253,11 @@ class History:
                 tuple(run_ids),
             ).fetchall()
 
-    def results_of(self, run_ids: Sequence[int]) -> list[tuple[str, str, str, float]]:
-        """Node id, tier, outcome and seconds of each test in ``run_ids``."""
+    def results_of(self, run_ids: Sequence[int]) -> list[tuple[str, str, str, float, int]]:
+        """Node id, tier, outcome, seconds and whether quarantined, of each test in ``run_ids``."""
         with self.connect() as db:
             return db.execute(
-                "SELECT nodeid, tier, outcome, setup + call + teardown FROM results "
+                "SELECT nodeid, tier, outcome, setup + call + teardown, quarantined FROM results "
                 f"WHERE run_id IN ({', '.join('?' * len(run_ids))})",
                 tuple(run_ids),
             ).fetchall()
@@ -306,23 +309,25 @@ class History:
             if failing:
                 db.execute("CREATE TEMP TABLE failing (nodeid TEXT PRIMARY KEY)")
                 db.executemany("INSERT INTO failing VALUES (?)", ((nodeid,) for nodeid in failing))
-                passed = {
-                    nodeid
-                    for (nodeid,) in db.execute(
-                        f"SELECT nodeid FROM results WHERE outcome = 'passed' AND run_id IN ({marks}) "
-                        "AND nodeid IN (SELECT nodeid FROM failing)",
-                        tuple(same),
-                    )
-                }
-                here = {
-                    nodeid
-                    for (nodeid,) in db.execute(
-                        f"SELECT nodeid FROM results WHERE run_id IN ({these}) "
-                        "AND nodeid IN (SELECT nodeid FROM failing)",
-                        tuple(run_ids),
-                    )
-                }
-                flaky = dict.fromkeys(sorted(passed & here), "passed and failed on the same code and environment")
+                outcomes: dict[str, list[tuple[int, bool]]] = defaultdict(list)  # run id, passed
+                for nodeid, run_id, outcome in db.execute(
+                    f"SELECT nodeid, run_id, outcome FROM results WHERE run_id IN ({marks}) "
+                    "AND outcome IN ('passed', 'failed', 'error') AND nodeid IN (SELECT nodeid FROM failing)",
+                    tuple(same),
+                ):
+                    outcomes[nodeid].append((run_id, outcome == "passed"))
+                first = min(run_ids)
+                for nodeid, seen in sorted(outcomes.items()):
+                    here = [passed for run_id, passed in seen if run_id in run_ids]
+                    before = [passed for run_id, passed in sorted(seen) if run_id < first]
+                    if not here or all(passed for _, passed in seen):
+                        continue
+                    # Said once per sighting: when it fails here (having passed), or passes here after a failure;
+                    # not on every later passing run of the same code.
+                    if (not all(here) and any(passed for _, passed in seen)) or (
+                        all(here) and before and not before[-1]
+                    ):
+                        flaky[nodeid] = "passed and failed on the same code and environment"
             rerun = db.execute(
                 f"SELECT nodeid FROM results WHERE run_id IN ({these}) AND outcome = 'passed' AND reruns > 0",
                 tuple(run_ids),

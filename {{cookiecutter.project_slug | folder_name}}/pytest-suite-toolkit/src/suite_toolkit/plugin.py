@@ -28,7 +28,12 @@ def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("suite-toolkit", "pytest-suite-toolkit")
     group.addoption("--no-analytics", action="store_true", help="record nothing, mark nothing, report nothing")
-    group.addoption("--analytics-file", metavar="PATH", help="the test history (default: the analytics_file setting)")
+    group.addoption(
+        "--analytics-file",
+        metavar="PATH",
+        help="the test history (default: the analytics_file setting); write --analytics-file=PATH: pytest looks "
+        "for its rootdir in the arguments before it knows this option, and would take a separate PATH for a test path",
+    )
     group.addoption(
         "--analytics-batch",
         metavar="NAME",

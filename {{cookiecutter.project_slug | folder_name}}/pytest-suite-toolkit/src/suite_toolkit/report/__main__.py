@@ -63,16 +63,17 @@ def main(argv: list[str] | None = None) -> int:
             print(f"nothing to merge at {path}: it does not exist")
     shards = [found for path in options.merge for found in (sorted(path.rglob("*.db")) if path.is_dir() else [path])]
     shards = [path for path in shards if path.is_file()]
+    merged: list[int] | None = [] if options.merge else None  # with --merge, the latest runs are the merged ones
     if shards:
-        copied = history.merge(shards, keep=options.keep)
-        print(f"merged {copied} run(s) from {len(shards)} history file(s) into {options.history}")
+        merged = history.merge(shards, keep=options.keep)
+        print(f"merged {len(merged)} run(s) from {len(shards)} history file(s) into {options.history}")
     if not options.history.exists():
         if options.merge and options.summary:  # CI, where no job recorded a run (nothing affected, say)
             with options.summary.open("a", encoding="utf-8") as summary:
-                summary.write(markdown({"runs": []}))
+                summary.write(markdown({"runs": [], "latest": []}))
             return 0
         parser.error(f"{options.history} does not exist yet: run the tests first")
-    data = collect(history, quarantine_after=options.quarantine_after)
+    data = collect(history, quarantine_after=options.quarantine_after, latest_ids=merged)
     if options.json:
         options.json.write_text(json.dumps(data, indent=2), encoding="utf-8")
         print(f"wrote {options.json}")

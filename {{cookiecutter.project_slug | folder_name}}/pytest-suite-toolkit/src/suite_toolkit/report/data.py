@@ -20,8 +20,10 @@ COUNTS = {"tests": "tests", "passed": "passed", "failed": "failures", "errors": 
           "server_errors": "server_errors", "skipped": "skipped"}  # fmt: skip
 
 
-def collect(history: History, quarantine_after: int = 2) -> dict:
-    """Everything the page shows, as plain data (this is also the JSON output)."""
+def collect(history: History, quarantine_after: int = 2, latest_ids: list[int] | None = None) -> dict:
+    """Everything the page shows, as plain data (this is also the JSON output). "The latest run" (its regressions,
+    failures, slowest tests; what the CI summary describes) is the newest run, with the other shards of its batch;
+    or the runs ``latest_ids`` names (a CI run's, just merged: none when it recorded nothing)."""
     runs = group_batches(history.runs(RUNS_SHOWN))
     run_of = {run_id: run for run in runs for run_id in run["ids"]}
     for run_id, tier, seconds in history.seconds_per_tier(list(run_of)) if runs else []:
@@ -50,11 +52,13 @@ def collect(history: History, quarantine_after: int = 2) -> dict:
             }
         )
     table.sort(key=lambda test: -1 if test["baseline"] is None else test["baseline"], reverse=True)
-    latest_ids = runs[-1]["ids"] if runs else []
+    if latest_ids is None:
+        latest_ids = runs[-1]["ids"] if runs else []
     latest = history.results_of(latest_ids) if latest_ids else []  # the latest run's tests (of each shard)
     tier_of = {nodeid: tier for nodeid, (tier, _) in tests.items()}
     return {
         "runs": [{key: value for key, value in run.items() if key != "ids"} for run in runs],
+        "latest": [run["id"] for run in runs if set(run["ids"]) & set(latest_ids)],
         "speeds": {speed: sum(test["speed"] == speed for test in table) for speed in ("fast", "medium", "slow")},
         "tests": table,
         "slowest": [test for test in table if test["baseline"] is not None][:SLOWEST_SHOWN],
@@ -87,13 +91,15 @@ def collect(history: History, quarantine_after: int = 2) -> dict:
         ],
         "quarantine_after": quarantine_after,
         "latest_failed": [
-            {"nodeid": nodeid, "tier": tier, "outcome": outcome}
-            for nodeid, tier, outcome, _ in latest
+            {"nodeid": nodeid, "tier": tier, "outcome": outcome, "quarantined": bool(quarantined)}
+            for nodeid, tier, outcome, _, quarantined in latest
             if outcome in ("failed", "error", "server error")
         ],
         "latest_slowest": [
             {"nodeid": nodeid, "tier": tier, "outcome": outcome, "seconds": round(seconds, 4)}
-            for nodeid, tier, outcome, seconds in sorted(latest, key=lambda row: row[3], reverse=True)[:SLOWEST_SHOWN]
+            for nodeid, tier, outcome, seconds, _ in sorted(latest, key=lambda row: row[3], reverse=True)[
+                :SLOWEST_SHOWN
+            ]
         ],
     }
 
@@ -158,6 +164,6 @@ def current_tests(history: History, runs: list[dict]) -> dict[str, tuple[str, st
     last_full = max((index for index, run in enumerate(runs) if run["full"]), default=len(runs) - 1)
     tests: dict[str, tuple[str, str]] = {}
     for run in runs[max(last_full, 0) :]:
-        for nodeid, tier, outcome, _seconds in history.results_of(run["ids"]):
+        for nodeid, tier, outcome, _seconds, _quarantined in history.results_of(run["ids"]):
             tests[nodeid] = (tier, outcome)
     return tests

@@ -8,27 +8,33 @@ SHOWN = 10
 
 
 def markdown(data: dict) -> str:
-    if not data["runs"]:
-        return "## Tests\n\nNo run recorded yet.\n"
-    run = data["runs"][-1]
-    rate = "-" if run["pass_rate"] is None else f"{run['pass_rate']:.1f}%"
-    lines = [
-        "## Tests",
-        "",
-        f"Run {run['id']} ({run['selection']}, {run['mode']}), {run['started']}, commit {(run['commit'] or '-')[:7]}: "
-        f"{run['tests']} tests, {run['passed']} passed, {run['failed'] + run['errors']} failed, "
-        f"{run['server_errors']} server errors, {run['skipped']} skipped; pass rate {rate}; {run['seconds']:.1f} s.",
-    ]
+    latest = [run for run in data["runs"] if run["id"] in data.get("latest", ())]
+    if not latest:
+        return "## Tests\n\nNo run recorded in this run of the workflow (nothing selected, say).\n"
+    lines = ["## Tests", ""]
+    for run in latest:
+        rate = "-" if run["pass_rate"] is None else f"{run['pass_rate']:.1f}%"
+        tests = f"{run['tests']} test{'s' if run['tests'] != 1 else ''}"
+        lines.append(
+            f"- Run {run['id']} ({run['selection']}, {run['mode']}), {run['started']}, commit "
+            f"{(run['commit'] or '-')[:7]}: {tests}, {run['passed']} passed, {run['failed'] + run['errors']} failed, "
+            f"{run['server_errors']} server errors, {run['skipped']} skipped; pass rate {rate}; {run['seconds']:.1f} s."
+        )
+    quarantined = [test["nodeid"] for test in data["latest_failed"] if test["quarantined"]]
+    if quarantined:
+        lines.append(f"- Quarantined, failed without failing the run: {', '.join(map(cell, quarantined))}.")
     new_flaky = [test for test in data["flaky"] if test["new"]]
+    tiers = sorted({tier for run in latest for tier in run["tiers"]})
     sections = [
         ("Regressions", ["test", "seconds", "baseline", "times slower"],
          [[r["nodeid"], r["seconds"], r["baseline"], r["factor"]] for r in data["regressions"]]),
         ("New flaky tests", ["test", "tier"], [[f["nodeid"], f["tier"]] for f in new_flaky]),
         (f"Quarantine candidates (flaky {data['quarantine_after']} times or more)", ["test", "times flaky"],
          [[c["nodeid"], c["times"]] for c in data["quarantine_candidates"]]),
-        ("Slowest tests of this run", ["test", "tier", "seconds"],
+        ("Slowest tests", ["test", "tier", "seconds"],
          [[t["nodeid"], t["tier"], t["seconds"]] for t in data["latest_slowest"][:SHOWN]]),
-        ("Time per tier", ["tier", "seconds"], [[tier, seconds] for tier, seconds in sorted(run["tiers"].items())]),
+        ("Time per tier (s)", ["tier", *(f"run {run['id']}" for run in latest)],
+         [[tier, *(run["tiers"].get(tier, "-") for run in latest)] for tier in tiers]),
     ]  # fmt: skip
     for title, columns, rows in sections:
         lines += ["", f"### {title}", ""]
@@ -51,7 +57,9 @@ def annotations(data: dict) -> list[str]:
     """``::error file=...::`` for each failed test of the latest run, ``::warning`` for each regression and new
     flaky test: GitHub shows them on the run's page and on the pull request's changed files."""
     lines = [
-        command("error", test["nodeid"], f"{test['outcome']}", f"{test['nodeid']} {test['outcome']} in the latest run")
+        command("warning", test["nodeid"], "quarantined", f"{test['nodeid']} {test['outcome']} (quarantined)")
+        if test["quarantined"]
+        else command("error", test["nodeid"], test["outcome"], f"{test['nodeid']} {test['outcome']} in the latest run")
         for test in data["latest_failed"]
     ]
     lines += [
