@@ -207,14 +207,15 @@ class History:
         """Each test's baseline over ``run_ids``: the median of its passing durations there (its ``last`` ones, when
         given), setup, call and teardown (only the call's with ``calls``; only of ``nodeids`` when given: at the
         end of a run, the few tests slow enough to be a regression)."""
-        if not run_ids:
+        wanted = None if nodeids is None else list(nodeids)
+        if not run_ids or wanted == []:  # no test slow enough: nothing to read
             return {}
         durations: dict[str, list[float]] = defaultdict(list)
         with self.connect() as db:
             only = ""
-            if nodeids is not None:
+            if wanted is not None:
                 db.execute("CREATE TEMP TABLE wanted (nodeid TEXT PRIMARY KEY)")
-                db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((nodeid,) for nodeid in nodeids))
+                db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((nodeid,) for nodeid in wanted))
                 only = "AND nodeid IN (SELECT nodeid FROM wanted)"
             seconds = "call" if calls else "setup + call + teardown"
             rows = db.execute(
