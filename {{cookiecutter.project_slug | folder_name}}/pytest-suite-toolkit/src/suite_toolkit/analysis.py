@@ -11,7 +11,7 @@ FAST_BELOW = 0.1  # seconds: a baseline below this is `fast`
 SLOW_ABOVE = 1.0  # seconds: a baseline above this is `slow`; in between, `medium`
 
 
-@dataclass(slots=True)  # one object per test, not two: at 10,000 tests, fewer for the garbage collector to walk
+@dataclass
 class Measurement:
     """One test in one run; a phase that did not run (setup failed, say) counts 0 seconds."""
 
@@ -24,10 +24,6 @@ class Measurement:
     teardown: float = 0.0
     reruns: int = 0  # pytest-rerunfailures ran it again this many times
     quarantined: bool = False  # marked `quarantine`
-
-    @property
-    def seconds(self) -> float:
-        return self.setup + self.call + self.teardown
 
 
 @dataclass(frozen=True)

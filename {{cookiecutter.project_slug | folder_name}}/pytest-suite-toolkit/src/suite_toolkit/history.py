@@ -197,7 +197,7 @@ class History:
         where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
         with self.connect() as db:
             rows = db.execute(
-                f"SELECT id FROM runs {where} ORDER BY id DESC LIMIT ?", (*([kind] if kind else []), count)
+                f"SELECT id FROM runs {where} ORDER BY id DESC LIMIT ?", (*([kind] if kind is not None else []), count)
             )
             return [run_id for (run_id,) in rows]
 

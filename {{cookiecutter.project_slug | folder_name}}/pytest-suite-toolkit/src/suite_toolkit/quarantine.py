@@ -14,6 +14,7 @@ from __future__ import annotations
 import pytest
 
 from suite_toolkit import settings
+from suite_toolkit.analytics import history_path
 from suite_toolkit.history import History
 
 MARKER = (
@@ -58,8 +59,6 @@ class Quarantine:
 
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
         if self.confirming:
-            from suite_toolkit.analytics import history_path  # the history is the analytics part's
-
             suspects = candidates(History(history_path(config)), self.candidates_after)
             kept = [item for item in items if item.get_closest_marker("quarantine") or unrepeated(item) in suspects]
             if len(kept) < len(items):

@@ -36,10 +36,10 @@ import pytest
 
 from suite_toolkit import private_api, settings
 from suite_toolkit.dependencies import Dependencies, Recorded
+from suite_toolkit.fingerprints import SKIPPED_FOLDERS
 from suite_toolkit.source import UNNAMED, Function, SourceFile, last_part
 
 SESSION = ""
-SKIPPED_FOLDERS = {"__pycache__", "site-packages", "node_modules"}  # and every folder whose name starts with "."
 CODE_SUFFIXES = (".py", ".pyc", ".pyo", ".pyd", ".so")
 
 
