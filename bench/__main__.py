@@ -9,7 +9,7 @@ import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench import analytics, isolation, mutations, parallel, shards, testmon_selection, unit_tier
+from bench import analytics, isolation, mutations, parallel, service_e2e, shards, testmon_selection, unit_tier
 from bench.common import ROOT, baked_project, cores
 
 DEFAULT_DATABASE_URL = "postgresql+psycopg://postgres:postgres@127.0.0.1:5432/bench_isolation"
@@ -69,6 +69,10 @@ def database_url() -> str:
     return os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
 
 
+def redis_url() -> str:
+    return os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/1")
+
+
 SECTIONS = {
     "testmon": lambda project, folder, rounds: testmon_selection.measure(project, rounds),
     "parallel": lambda project, folder, rounds: parallel.measure(project, max(3, rounds // 2)),
@@ -78,6 +82,9 @@ SECTIONS = {
     "history-merge": lambda project, folder, rounds: analytics.measure_merge(project, rounds),
     "false-alarms": lambda project, folder, rounds: analytics.measure_false_alarms(project),
     "unit-tier": lambda project, folder, rounds: unit_tier.measure(project, rounds),
+    "service": lambda project, folder, rounds: service_e2e.measure(
+        project, folder, database_url(), redis_url(), rounds
+    ),
     "mutations": lambda project, folder, rounds: mutations.measure(
         project, mutations.tomlkit_project(folder, project / "pytest-suite-toolkit")
     ),

@@ -47,8 +47,8 @@ def features(answers: dict) -> dict[str, bool]:
         "postgresql": database == "postgresql",
         "sqlite": database == "sqlite",
         "redis": redis,
+        "no_redis": not redis,
         "servers": database == "postgresql" or redis,
-        "async": answers["async_support"] == "yes",
         "github": answers["ci"] == "github",
     }
 
@@ -63,7 +63,10 @@ def remove(root: Path, paths: Iterable[str | Path]) -> None:
 
 
 def remove_postgresql(root: Path) -> None:
-    remove(root, ["tests/helpers/postgres.py", "tests/integration/test_postgresql.py"])
+    remove(
+        root,
+        ["tests/helpers/postgres.py", "tests/integration/test_postgresql.py", "tests/chaos/test_database_network.py"],
+    )
 
 
 def remove_redis(root: Path) -> None:
@@ -75,31 +78,19 @@ def remove_redis(root: Path) -> None:
             "tests/helpers/redis_server.py",
             "tests/unit/test_event_bus.py",
             "tests/integration/test_event_bus_redis.py",
-            "tests/e2e/test_events_over_redis.py",
+            "tests/integration/test_ticket_events_over_redis.py",
             "tests/chaos/test_redis_outage.py",
+            "tests/chaos/test_redis_network.py",
+            "tests/e2e/test_events_from_the_service.py",
         ],
     )
 
 
 def remove_servers(root: Path) -> None:
     """Nothing needs a server any more: no compose file, no URLs to configure."""
-    remove(root, ["compose.yaml", ".env.test.example"])
-
-
-def remove_async(root: Path) -> None:
     remove(
         root,
-        [
-            PACKAGE / "worker.py",
-            PACKAGE / "health.py",
-            "tests/helpers/handlers.py",
-            "tests/unit/test_worker.py",
-            "tests/unit/test_health.py",
-            "tests/integration/test_health_checks.py",
-            "tests/e2e/test_async_workers.py",
-            "tests/performance/test_worker_at_scale.py",
-            "tests/chaos/test_unreliable_handlers.py",
-        ],
+        ["compose.yaml", ".env.test.example", "tests/fixtures/network_faults.py", "tests/helpers/faulty_proxy.py"],
     )
 
 
@@ -211,8 +202,6 @@ def main(answers: dict, root: Path) -> int:
         remove_redis(root)
     if not enabled["servers"]:
         remove_servers(root)
-    if not enabled["async"]:
-        remove_async(root)
     if not enabled["github"]:
         remove_github_ci(root)
     try:

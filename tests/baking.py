@@ -34,7 +34,7 @@ UV = Path(sys.executable).parent / "uv"  # uv is in the template's dev group
 TIERS = tuple(
     re.findall(r'^    "tests/(\w+):', (PROJECT_TEMPLATE / "pyproject.toml").read_text(encoding="utf-8"), re.MULTILINE)
 )
-SERVER_TIERS = ("integration", "e2e")
+SERVER_TIERS = ("integration", "e2e", "chaos")
 # .ci/run sets this after starting PostgreSQL and Redis: there, the server tiers must run, not skip.
 SERVERS_REQUIRED = os.environ.get("TEST_REQUIRE_SERVERS", "") not in ("", "0")
 
@@ -58,21 +58,16 @@ class Combination:
         return self.id
 
 
-# Each value of each question at least once, and the pairs that interact: the database with async (e2e and
-# integration tests of the async worker run on the tier's database), Redis with async (handlers and events),
-# and the server-free project (neither PostgreSQL nor Redis).
+# Each value of each question at least once, and the server-free project (neither PostgreSQL nor Redis).
 SUPPORTED = [
     Combination("defaults"),
     Combination("sqlite", {"database": "sqlite"}),
     Combination("no-redis", {"redis_event_bus": "no"}),
-    Combination("no-async", {"async_support": "no"}),
     Combination("no-ci", {"ci": "none"}),
-    Combination("sqlite-no-async", {"database": "sqlite", "async_support": "no"}),
-    Combination("no-redis-no-async", {"redis_event_bus": "no", "async_support": "no"}),
     Combination("no-servers", {"database": "sqlite", "redis_event_bus": "no", "python_version": "3.11"}),
     Combination("py312", {"python_version": "3.12", "redis_event_bus": "no"}),
     Combination("py313-minimal", {"python_version": "3.13", "database": "sqlite", "redis_event_bus": "no",
-                                  "async_support": "no", "ci": "none"}),
+                                  "ci": "none"}),
 ]  # fmt: skip
 
 

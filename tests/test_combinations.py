@@ -29,7 +29,6 @@ from tests.baking import (
 # What each switched-off feature must not leave behind, anywhere in the project.
 TRACES = {
     ("redis_event_bus", "no"): re.compile(r"(?i)redis"),
-    ("async_support", "no"): re.compile(r"asyncio|\basync def\b|\bawait\b|(?<![-\w])health(?![-\w])|\bWorker\b"),
     ("database", "sqlite"): re.compile(r"(?i)postgres|psycopg|janitor"),
 }
 UNTRACED_FILES = {".cookiecutter.json"}  # the recorded answers name every feature, on or off

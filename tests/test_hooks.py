@@ -22,11 +22,10 @@ DEFAULTS = {
     "python_version": "3.10",
     "database": "postgresql",
     "redis_event_bus": "yes",
-    "async_support": "yes",
     "ci": "github",
     "_template": "/somewhere",
 }
-ALL_ON = {"postgresql": True, "sqlite": False, "redis": True, "servers": True, "async": True, "github": True}
+ALL_ON = {"postgresql": True, "sqlite": False, "redis": True, "no_redis": False, "servers": True, "github": True}
 
 
 def answers(**changes: str) -> dict[str, str]:
@@ -78,7 +77,7 @@ def test_every_problem_is_reported_at_once() -> None:
     assert [problem.split()[0] for problem in found] == ["project_slug", "author_email", "ci"]
 
 
-@pytest.mark.parametrize("text", ["{{ 7 * 7 }}", "a {% if x %}", "{# note", "b %}", "[if redis]", "x [end async]"])
+@pytest.mark.parametrize("text", ["{{ 7 * 7 }}", "a {% if x %}", "{# note", "b %}", "[if redis]", "x [end redis]"])
 def test_template_syntax_typed_into_any_answer_is_refused_naming_it(text: str) -> None:
     found = pre_gen.problems(answers(project_name=text, author_name=text), raw={})
 
@@ -183,8 +182,8 @@ def test_features_follow_the_answers() -> None:
         "postgresql": False,
         "sqlite": True,
         "redis": False,
+        "no_redis": True,
         "servers": False,
-        "async": True,
         "github": False,
     }
 
@@ -209,7 +208,7 @@ def test_a_marked_line_is_kept_without_its_marker_or_dropped() -> None:
 
 
 def test_markdown_markers_work_the_same() -> None:
-    text = "- one\n- two <!-- [if async] -->\n<!-- [if redis] -->\nthree\n<!-- [end redis] -->\n"
+    text = "- one\n- two <!-- [if github] -->\n<!-- [if redis] -->\nthree\n<!-- [end redis] -->\n"
 
     assert post_gen.prune_blocks(text, {**ALL_ON, "redis": False}, "f") == "- one\n- two\n"
 

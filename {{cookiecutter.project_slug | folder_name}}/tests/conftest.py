@@ -33,6 +33,8 @@ pytest_plugins = [
     "tests.fixtures.redis",  # [if redis]
     "tests.fixtures.domain",
     "tests.fixtures.mocks",
+    "tests.fixtures.service",
+    "tests.fixtures.network_faults",  # [if servers]
 ]
 
 # Before any test module is imported: the test settings, then URLs and secrets from .env.test when it exists.

@@ -15,8 +15,12 @@ from .models import Base
 Model = TypeVar("Model", bound=Base)
 
 
-def make_engine(url: str, echo: bool = False) -> Engine:
-    """An engine for ``url``; in-memory SQLite keeps one shared connection so every session sees the same data."""
+def make_engine(url: str, echo: bool = False, connect_timeout_seconds: int | None = None) -> Engine:
+    """An engine for ``url``; in-memory SQLite keeps one shared connection so every session sees the same data.
+
+    ``connect_timeout_seconds`` bounds how long a new server connection may take (libpq's ``connect_timeout``,
+    2 at least); a stale pooled connection is found with a ping before use (``pool_pre_ping``) and replaced.
+    """
     if url.startswith("sqlite"):
         options: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
         if ":memory:" in url or url.rstrip("/").endswith("sqlite:"):
@@ -25,7 +29,8 @@ def make_engine(url: str, echo: bool = False) -> Engine:
         event.listen(engine, "connect", _configure_sqlite_connection)
         event.listen(engine, "begin", _begin_sqlite_transaction)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    connect_args = {} if connect_timeout_seconds is None else {"connect_timeout": connect_timeout_seconds}
+    return create_engine(url, echo=echo, pool_pre_ping=True, connect_args=connect_args)
 
 
 def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
@@ -53,8 +58,8 @@ class DatabaseService:
         self._sessions = sessionmaker(bind=bind, expire_on_commit=False, join_transaction_mode="create_savepoint")
 
     @classmethod
-    def from_url(cls, url: str, echo: bool = False) -> DatabaseService:
-        return cls(make_engine(url, echo=echo))
+    def from_url(cls, url: str, echo: bool = False, connect_timeout_seconds: int | None = None) -> DatabaseService:
+        return cls(make_engine(url, echo=echo, connect_timeout_seconds=connect_timeout_seconds))
 
     @property
     def engine(self) -> Engine:

@@ -49,6 +49,7 @@ class SettingsError(ValueError):
 class DatabaseSettings:
     url: str = "sqlite+pysqlite:///:memory:"
     echo: bool = False
+    connect_timeout_seconds: int = 5  # [if postgresql]
 
 
 # [if redis]
@@ -56,6 +57,7 @@ class DatabaseSettings:
 class RedisSettings:
     url: str = "redis://127.0.0.1:6379/0"
     channel_prefix: str = "events"
+    timeout_seconds: float = 2.0
 
 
 # [end redis]
@@ -78,9 +80,16 @@ class TaskQueueSettings:
 
 @dataclass(frozen=True)
 class WorkerSettings:
-    concurrency: int = 4  # [if async]
+    concurrency: int = 4
+    poll_interval_seconds: float = 0.5
     heartbeat_timeout_seconds: float = 30.0
-    health_check_timeout_seconds: float = 1.0  # [if async]
+    health_check_timeout_seconds: float = 1.0
+
+
+@dataclass(frozen=True)
+class HttpSettings:
+    host: str = "127.0.0.1"
+    port: int = 8000
 
 
 @dataclass(frozen=True)
@@ -90,6 +99,7 @@ class Settings:
     redis: RedisSettings = field(default_factory=RedisSettings)  # [if redis]
     task_queue: TaskQueueSettings = field(default_factory=TaskQueueSettings)
     worker: WorkerSettings = field(default_factory=WorkerSettings)
+    http: HttpSettings = field(default_factory=HttpSettings)
 
 
 def config_dir() -> Path:

@@ -1,6 +1,8 @@
 """Chaos tier: dependencies fail on purpose, and the service must stay correct.
 
-Failures are injected through seams the service already has (such as the database engine's events), with a
+Network faults are real: ``service_behind_proxies`` (tests/fixtures/network_faults.py) is the service as a  # [if servers]
+process of its own, whose connections to its servers a test delays, drops, refuses or half-opens.  # [if servers]
+Faults inside the process go through seams the service already has (such as the database engine's events), with a
 seeded random source so that every run injects the same failures.
 """
 

@@ -1,10 +1,11 @@
-"""End-to-end tier: whole workflows on real backends instead of fakes.
+"""End-to-end tier: the service as it is deployed, a process of its own, driven over HTTP.
 
 Each test module gets a database of its own, created with every table before its first test and dropped after
-its last; each test still runs in a transaction that is rolled back.
+its last, and a service started on it (``python -m {{ cookiecutter.package_name }} --port 0``) once it is ready; after the
+module's last test the service gets SIGTERM and must exit with status 0. ``http`` is a client of that service.
 The databases are created on the PostgreSQL server at ``DATABASE_URL_TEST``.  # [if postgresql]
 The databases are SQLite files in the worker's temporary directory.  # [if sqlite]
-``redis_client`` is the Redis at ``REDIS_URL_TEST``; keys a test writes under ``redis_keys.prefix`` go after it.  # [if redis]
+The service publishes on the Redis at ``REDIS_URL_TEST``, on this test process's channels (``event_bus`` hears them).  # [if redis]
 Without a server, the tests that need it skip with one line saying how to start it.  # [if servers]
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import httpx
 import pytest
 import redis  # [if redis]
 from sqlalchemy import Engine
@@ -19,6 +21,7 @@ from sqlalchemy import Engine
 from {{ cookiecutter.package_name }}.database import DatabaseService
 
 from tests.fixtures.database import DatabaseFactory, rolled_back
+from tests.helpers.service_process import ServiceProcess, running
 
 
 @pytest.fixture(scope="module")
@@ -27,8 +30,36 @@ def e2e_engine(make_database: DatabaseFactory, request: pytest.FixtureRequest) -
         yield engine
 
 
+@pytest.fixture(scope="module")
+def service_environment(
+    e2e_engine: Engine,
+    redis_server_url: str,  # [if redis]
+    event_channels: str,  # [if redis]
+) -> dict[str, str]:
+    """What the service process is started with: the module's database, the test Redis and this process's channels."""  # [if redis]
+    """What the service process is started with: the module's database."""  # [if no_redis]
+    return {
+        "DATABASE_URL": e2e_engine.url.render_as_string(hide_password=False),
+        "REDIS_URL": redis_server_url,  # [if redis]
+        "APP__REDIS__CHANNEL_PREFIX": event_channels,  # [if redis]
+    }
+
+
+@pytest.fixture(scope="module")
+def service_process(service_environment: dict[str, str]) -> Iterator[ServiceProcess]:
+    with running(service_environment) as process:
+        yield process
+
+
+@pytest.fixture
+def http(service_process: ServiceProcess) -> Iterator[httpx.Client]:
+    with service_process.client() as client:
+        yield client
+
+
 @pytest.fixture
 def db(e2e_engine: Engine) -> Iterator[DatabaseService]:
+    """The module's database, as the service left it (read it; the service owns what it wrote)."""
     yield from rolled_back(e2e_engine)
 
 

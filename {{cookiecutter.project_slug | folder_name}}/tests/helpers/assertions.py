@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import jsonschema
 from sqlalchemy import Engine, event
@@ -13,6 +14,8 @@ from sqlalchemy import Engine, event
 from {{ cookiecutter.package_name }}.database import DatabaseService
 from {{ cookiecutter.package_name }}.events import EVENT_SCHEMAS
 from {{ cookiecutter.package_name }}.models import Task, TaskStatus
+
+Found = TypeVar("Found")
 
 
 def assert_task_status(db: DatabaseService, task_id: str, expected: TaskStatus) -> Task:
@@ -62,3 +65,13 @@ def statements(engine: Engine) -> Iterator[StatementLog]:
         yield log
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+def eventually(probe: Callable[[], Found], within: float = 10.0, what: str = "the condition") -> Found:
+    """Ask ``probe`` every 50 ms until it answers something truthy, and return that; after ``within`` seconds,
+    fail with its last answer. For what another process does in its own time (the service's worker)."""
+    deadline = time.monotonic() + within
+    while not (answer := probe()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert answer, f"{what} did not hold within {within:g}s; last answer: {answer!r}"
+    return answer

@@ -1,4 +1,4 @@
-"""A real PostgreSQL for the integration and e2e tiers, shared with other runs and other people.
+"""A real PostgreSQL for the integration, e2e and chaos tiers, shared with other runs and other people.
 
 Each test process creates its databases with every table, named ``<database>_<run>_<worker>_<purpose>`` after the
 database in ``DATABASE_URL_TEST``, and drops them when it is done with them; that database itself is never

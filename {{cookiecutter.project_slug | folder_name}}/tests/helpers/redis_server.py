@@ -1,4 +1,4 @@
-"""A real Redis for the integration and e2e tiers, shared with other runs and other people.
+"""A real Redis for the integration, e2e and chaos tiers, shared with other runs and other people.
 
 Only the logical database in ``REDIS_URL_TEST`` is used, and in it only keys under this process's namespace,
 ``pytest-run:<run>-<worker>:``; nothing is ever flushed. The event bus's channels carry the same prefix, so another

@@ -1,0 +1,78 @@
+"""``python -m {{ cookiecutter.package_name }}``: serve the HTTP API with the worker running beside it.
+
+The settings come from ``config/$APP_ENV.yaml`` and the environment (settings.py); ``--host`` and ``--port``
+override ``http.host`` and ``http.port`` (port 0: any free port). The first line on standard output is
+``listening on http://HOST:PORT``. SIGTERM or Ctrl-C stops the service cleanly: requests in progress finish, the
+worker finishes its batch, and the exit status is 0. ``--openapi`` prints the API's OpenAPI document instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import logging
+import signal
+import socket
+import sys
+from collections.abc import AsyncIterator, Sequence
+
+import uvicorn
+from fastapi import FastAPI
+from sqlalchemy.exc import SQLAlchemyError
+
+from .api import create_app
+from .service import Service, build_service
+from .settings import SettingsError, load_settings
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m {{ cookiecutter.package_name }}", description=__doc__.split("\n")[0])
+    parser.add_argument("--host", help="address to listen on (default: http.host)")
+    parser.add_argument("--port", type=int, help="port to listen on, 0 for any free one (default: http.port)")
+    parser.add_argument("--openapi", action="store_true", help="print the OpenAPI document and exit")
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    service = build_service(settings)
+    if args.openapi:
+        print(json.dumps(create_app(service).openapi(), indent=2))
+        return 0
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        service.db.create_schema()  # the example's schema; a real service would run its migrations here
+    except SQLAlchemyError as error:
+        url = service.db.engine.url.render_as_string(hide_password=True)
+        print(f"error: the database at {url} did not answer: {error.orig or error}".splitlines()[0], file=sys.stderr)
+        return 1
+    host = args.host or settings.http.host
+    port = settings.http.port if args.port is None else args.port
+    with socket.create_server((host, port)) as listener:  # bound here, so that port 0 can be reported
+        print(f"listening on http://{host}:{listener.getsockname()[1]}", flush=True)
+        serve(service, listener)
+    print("stopped", flush=True)
+    return 0
+
+
+def serve(service: Service, listener: socket.socket) -> None:
+    @contextlib.asynccontextmanager
+    async def worker_beside_the_api(app: FastAPI) -> AsyncIterator[None]:
+        with service.worker_running():
+            yield
+
+    app = create_app(service, lifespan=worker_beside_the_api)
+    # uvicorn shuts down gracefully on SIGTERM or Ctrl-C, then raises the signal again with the handlers it found
+    # installed: these, so that a requested stop ends with status 0 rather than death by signal.
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop_signal, lambda *_: None)
+    try:
+        uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[listener])
+    finally:
+        service.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

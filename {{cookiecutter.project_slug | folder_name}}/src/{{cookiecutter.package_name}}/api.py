@@ -1,0 +1,170 @@
+"""The HTTP API over the queue: submit a ticket, follow its tasks, see the queue, and ask whether the service is
+alive (``/health``) and ready (``/ready``: every server answered in time).
+
+FastAPI writes the OpenAPI document from these types; ``openapi.json`` at the project's root is the committed
+copy that consumers build against, and ``tests/contract`` checks that the two never drift apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from typing import Literal
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from . import __version__
+from .health import overall
+from .models import Priority, Task, TaskStatus, Ticket, TicketStatus
+from .service import Service
+
+TITLE = "{{ cookiecutter.project_slug }}"
+
+PriorityName = Literal[tuple(Priority.__members__)]  # "LOW", "MEDIUM"... as in the events
+NO_NUL = r"^[^\x00]*$"  # not every database's text can hold NUL: refused here with a 422, not failing there
+
+
+class TaskIn(BaseModel):
+    type: str = Field(min_length=1, max_length=50, pattern=NO_NUL, examples=["echo"])
+    priority: PriorityName = "MEDIUM"
+
+
+class TicketIn(BaseModel):
+    title: str = Field(min_length=1, max_length=200, pattern=NO_NUL)
+    description: str = Field("", max_length=10_000, pattern=NO_NUL)
+    priority: PriorityName = "MEDIUM"
+    tasks: list[TaskIn] = Field(min_length=1, max_length=100)
+
+
+class TaskOut(BaseModel):
+    id: str
+    type: str
+    priority: PriorityName
+    status: TaskStatus
+    retry_count: int
+    result: str | None
+    error: str | None
+
+
+class TicketOut(BaseModel):
+    id: str
+    title: str
+    description: str
+    priority: PriorityName
+    status: TicketStatus
+    tasks: list[TaskOut]
+
+
+class QueueOut(BaseModel):
+    tasks: dict[TaskStatus, int]
+
+
+class Alive(BaseModel):
+    status: Literal["ok"] = "ok"
+
+
+class Check(BaseModel):
+    healthy: bool
+    detail: str
+
+
+class Readiness(BaseModel):
+    ready: bool
+    checks: dict[str, Check]
+
+
+class Problem(BaseModel):
+    detail: str
+
+
+NOT_JSON = {400: {"model": Problem, "description": "The body is not JSON"}}
+NOT_FOUND = {404: {"model": Problem, "description": "No such ticket"}}
+UNAVAILABLE = {503: {"model": Problem, "description": "The database did not answer; try again later"}}
+
+
+def create_app(
+    service: Service, lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None
+) -> FastAPI:
+    """The API over ``service``; ``lifespan`` runs around serving (``__main__`` starts the worker in it)."""
+    app = FastAPI(title=TITLE, version=__version__, lifespan=lifespan)
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    @app.exception_handler(PoolTimeout)
+    async def database_unavailable(request: Request, error: Exception) -> JSONResponse:
+        return JSONResponse(status_code=503, content={"detail": "the database did not answer; try again later"})
+
+    @app.post("/tickets", status_code=201, responses={**NOT_JSON, **UNAVAILABLE})
+    def submit_ticket(ticket: TicketIn) -> TicketOut:
+        """Open a ticket with its tasks; the worker runs them, highest score first."""
+        created = Ticket(title=ticket.title, description=ticket.description, priority=Priority[ticket.priority])
+        service.db.add(created)
+        service.queue.enqueue_many(created.id, [(task.type, Priority[task.priority]) for task in ticket.tasks])
+        return get_ticket(created.id)
+
+    @app.get("/tickets/{ticket_id}", responses={**NOT_FOUND, **UNAVAILABLE})
+    def get_ticket(ticket_id: str) -> TicketOut:
+        """A ticket and its tasks, in the order they were added."""
+        found = read_ticket(ticket_id)
+        if found is None:
+            raise HTTPException(status_code=404, detail=f"no ticket {ticket_id}")
+        return found
+
+    @app.get("/queue", responses=UNAVAILABLE)
+    def queue_counts() -> QueueOut:
+        """How many tasks are in each state."""
+        return QueueOut(tasks=service.queue.counts())
+
+    @app.get("/health")
+    def alive() -> Alive:
+        """The process serves requests (liveness). It asks no server: see /ready."""
+        return Alive()
+
+    @app.get(
+        "/ready",
+        response_model=Readiness,
+        responses={503: {"model": Readiness, "description": "A server did not answer in time"}},
+    )
+    async def ready() -> Readiness | JSONResponse:
+        """Every server answered within worker.health_check_timeout_seconds (readiness)."""
+        results = await service.readiness()
+        body = Readiness(
+            ready=overall(results),
+            checks={name: Check(healthy=result.healthy, detail=result.detail) for name, result in results.items()},
+        )
+        return body if body.ready else JSONResponse(status_code=503, content=body.model_dump())
+
+    def read_ticket(ticket_id: str) -> TicketOut | None:
+        with service.db.session() as session:
+            ticket = session.get(Ticket, ticket_id)
+            if ticket is None:
+                return None
+            tasks = session.scalars(
+                select(Task).where(Task.ticket_id == ticket_id).order_by(Task.created_at, Task.id)
+            ).all()
+            return TicketOut(
+                id=ticket.id,
+                title=ticket.title,
+                description=ticket.description,
+                priority=ticket.priority.name,
+                status=ticket.status,
+                tasks=[
+                    TaskOut(
+                        id=task.id,
+                        type=task.task_type,
+                        priority=task.priority.name,
+                        status=task.status,
+                        retry_count=task.retry_count,
+                        result=task.result,
+                        error=task.error,
+                    )
+                    for task in tasks
+                ],
+            )
+
+    return app

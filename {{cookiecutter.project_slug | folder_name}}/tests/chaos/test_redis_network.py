@@ -1,0 +1,83 @@
+"""The network between the running service and Redis fails: the work goes on (the database is the record of
+what happened, events are dropped and counted), readiness says Redis is missing, and events flow again once
+the network is back. Redis calls are bounded by ``redis.timeout_seconds`` (1 s in config/test.yaml)."""
+
+from __future__ import annotations
+
+import httpx
+import redis
+
+from {{ cookiecutter.package_name }}.event_bus import EventBus
+
+from tests.helpers.assertions import eventually
+from tests.helpers.faulty_proxy import FaultyProxy
+from tests.helpers.service_process import ServiceProcess
+
+RECOVERY = 15.0  # seconds
+
+
+def redis_check(http: httpx.Client) -> tuple[int, dict]:
+    response = http.get("/ready")
+    return response.status_code, response.json()["checks"]["redis"]
+
+
+def submit_and_finish(http: httpx.Client, title: str) -> dict:
+    ticket = http.post("/tickets", json={"title": title, "tasks": [{"type": "echo"}]}, timeout=30).json()
+    return eventually(
+        lambda: (found := http.get(f"/tickets/{ticket['id']}").json())["status"] == "done" and found,
+        within=RECOVERY,
+        what=f"ticket {title!r} to be done",
+    )
+
+
+def test_without_redis_tickets_are_still_worked_through(
+    service_behind_proxies: ServiceProcess, redis_proxy: FaultyProxy
+) -> None:
+    with service_behind_proxies.client() as http:
+        redis_proxy.refuse()
+
+        check = eventually(
+            lambda: (answer := redis_check(http))[0] == 503 and answer[1], within=RECOVERY, what="readiness to turn red"
+        )
+        done = submit_and_finish(http, "While Redis is down")
+
+        redis_proxy.heal()
+        eventually(lambda: redis_check(http)[0] == 200, within=RECOVERY, what="readiness to turn green")
+
+    assert not check["healthy"]
+    assert done["status"] == "done"
+    assert "dropped, Redis unavailable" in "".join(service_behind_proxies.output)
+
+
+def test_a_half_open_redis_delays_the_work_by_its_timeout_only(
+    service_behind_proxies: ServiceProcess, redis_proxy: FaultyProxy
+) -> None:
+    with service_behind_proxies.client() as http:
+        redis_proxy.half_open()
+
+        done = submit_and_finish(http, "While Redis does not answer")
+        status, check = redis_check(http)
+
+        redis_proxy.heal()
+        eventually(lambda: redis_check(http)[0] == 200, within=RECOVERY, what="readiness to turn green")
+
+    assert done["status"] == "done"
+    assert (status, check["healthy"]) == (503, False)
+
+
+def test_events_flow_again_once_redis_is_back(
+    service_behind_proxies: ServiceProcess, redis_proxy: FaultyProxy, real_redis: redis.Redis, event_channels: str
+) -> None:
+    listener = EventBus(real_redis, prefix=event_channels)  # straight to Redis, not through the proxy
+    with service_behind_proxies.client() as http:
+        redis_proxy.drop()
+        redis_proxy.refuse()
+        submit_and_finish(http, "Unheard")
+        redis_proxy.heal()
+        eventually(lambda: redis_check(http)[0] == 200, within=RECOVERY, what="readiness to turn green")
+
+        with listener.subscribe("ticket.done") as subscription:
+            done = submit_and_finish(http, "Heard")
+            heard = subscription.drain(timeout=2.0)
+
+    assert [event.payload["ticket_id"] for event in heard] == [done["id"]]

@@ -1,0 +1,67 @@
+"""The process itself: it starts on a free port, gets ready, and stops cleanly when asked."""
+
+from __future__ import annotations
+
+import re
+import socket
+from urllib.parse import urlsplit
+
+import httpx
+from sqlalchemy import select
+
+from {{ cookiecutter.package_name }}.models import Agent, AgentStatus
+
+from tests.helpers.assertions import eventually
+from tests.helpers.service_process import ServiceProcess
+
+
+def test_ready_means_every_server_answered(http: httpx.Client) -> None:
+    ready = http.get("/ready")
+
+    assert ready.status_code == 200
+    assert ready.json()["ready"] is True
+    assert set(ready.json()["checks"]) == {"database", "redis"}  # [if redis]
+    assert set(ready.json()["checks"]) == {"database"}  # [if no_redis]
+
+
+def test_its_worker_is_an_agent_with_the_configured_capacity(service_process: ServiceProcess, db, settings) -> None:
+    said = eventually(lambda: re.search(r"worker: agent (\S+) registered", "".join(service_process.output)))
+
+    with db.session() as session:
+        agent = session.scalars(select(Agent).where(Agent.name == said[1])).one()
+
+    assert agent.capacity == settings.worker.concurrency
+    assert agent.status is not AgentStatus.OFFLINE
+
+
+def test_sigterm_stops_it_with_status_0_and_frees_its_port(service_environment: dict[str, str]) -> None:
+    process = ServiceProcess(service_environment).start()
+    process.wait_until_ready()
+    address = urlsplit(process.base_url)
+
+    assert process.stop() == 0
+
+    assert process.output[-1] == "stopped\n"
+    with socket.socket() as probe:
+        assert probe.connect_ex((address.hostname, address.port)) != 0, "the port still accepts connections"
+
+
+# [if postgresql]
+def test_without_its_database_it_refuses_to_start_naming_it(service_environment: dict[str, str]) -> None:
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))  # a port nobody listens on: bound, never listening
+        port = closed.getsockname()[1]
+        url = f"postgresql+psycopg://someone:secret@127.0.0.1:{port}/nowhere"
+        process = ServiceProcess({**service_environment, "DATABASE_URL": url})
+
+        status = process.run_to_exit()
+
+    assert status == 1
+    assert len(process.output) == 1, process.output
+    assert process.output[0].startswith(
+        f"error: the database at postgresql+psycopg://someone:***@127.0.0.1:{port}/nowhere did not answer: "
+    )
+    assert "Connection refused" in process.output[0]
+
+
+# [end postgresql]

@@ -1,0 +1,67 @@
+"""A client's view: tickets submitted over HTTP are worked through by the service's own worker."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from {{ cookiecutter.package_name }}.models import TaskStatus, TicketStatus
+
+from tests.helpers.assertions import eventually
+
+
+def submit(http: httpx.Client, *types: str) -> dict:
+    response = http.post("/tickets", json={"title": "Nightly report", "tasks": [{"type": t} for t in types]})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def settled(http: httpx.Client, ticket_id: str) -> dict | None:
+    """The ticket once none of its tasks is left to run, else None."""
+    ticket = http.get(f"/tickets/{ticket_id}").json()
+    return ticket if ticket["status"] in (TicketStatus.DONE.value, TicketStatus.BLOCKED.value) else None
+
+
+@pytest.mark.smoke
+def test_a_submitted_ticket_is_worked_through_to_done(http: httpx.Client) -> None:
+    ticket = submit(http, "echo", "echo", "echo")
+
+    done = eventually(lambda: settled(http, ticket["id"]), what="the ticket to settle")
+
+    assert done["status"] == TicketStatus.DONE.value
+    assert [task["status"] for task in done["tasks"]] == [TaskStatus.COMPLETED.value] * 3
+    assert {task["result"] for task in done["tasks"]} == {f"echo done for ticket {ticket['id']}"}
+
+
+def test_a_task_nobody_handles_is_retried_then_blocks_its_ticket(http: httpx.Client, settings) -> None:
+    ticket = submit(http, "echo", "no-such-type")
+
+    blocked = eventually(lambda: settled(http, ticket["id"]), what="the ticket to settle")
+
+    failed = next(task for task in blocked["tasks"] if task["type"] == "no-such-type")
+    assert blocked["status"] == TicketStatus.BLOCKED.value
+    assert failed["status"] == TaskStatus.FAILED.value
+    assert failed["retry_count"] == settings.task_queue.max_retries
+    assert failed["error"] == "no handler for task type 'no-such-type'"
+
+
+def test_the_queue_counts_what_the_worker_did(http: httpx.Client) -> None:
+    before = http.get("/queue").json()["tasks"]
+    ticket = submit(http, "echo", "echo")
+    eventually(lambda: settled(http, ticket["id"]), what="the ticket to settle")
+
+    after = http.get("/queue").json()["tasks"]
+
+    assert after[TaskStatus.COMPLETED.value] - before[TaskStatus.COMPLETED.value] >= 2
+    assert after[TaskStatus.PENDING.value] == after[TaskStatus.CLAIMED.value] == 0
+
+
+def test_what_a_client_gets_wrong_is_named(http: httpx.Client) -> None:
+    missing = http.get("/tickets/no-such-ticket")
+    invalid = http.post("/tickets", json={"title": "No tasks", "tasks": []})
+    not_json = http.post("/tickets", content=b"{", headers={"content-type": "application/json"})
+
+    assert (missing.status_code, missing.json()) == (404, {"detail": "no ticket no-such-ticket"})
+    assert invalid.status_code == 422
+    assert invalid.json()["detail"][0]["loc"] == ["body", "tasks"]
+    assert not_json.status_code in (400, 422)

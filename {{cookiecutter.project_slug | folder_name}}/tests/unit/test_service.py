@@ -1,0 +1,96 @@
+"""The composition root: every setting reaches the part it configures, and the worker loop outlives a database
+that does not answer."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import threading
+import typing
+from pathlib import Path
+
+import pytest  # [if postgresql]
+from sqlalchemy import event  # [if postgresql]
+from sqlalchemy.exc import OperationalError
+
+import {{ cookiecutter.package_name }}
+from {{ cookiecutter.package_name }}.database import make_engine  # [if postgresql]
+from {{ cookiecutter.package_name }}.service import Service, WorkerLoop, build_service
+from {{ cookiecutter.package_name }}.settings import Settings
+
+PACKAGE = Path({{ cookiecutter.package_name }}.__file__).parent
+
+
+def leaf_settings(kind: type, prefix: str = "") -> list[str]:
+    """``database.url``, ``task_queue.weights.age``...: every value a configuration file can set."""
+    hints = typing.get_type_hints(kind)
+    names = []
+    for field in dataclasses.fields(kind):
+        if dataclasses.is_dataclass(hints[field.name]):
+            names += leaf_settings(hints[field.name], f"{prefix}{field.name}.")
+        elif field.name != "env":  # the configuration's name, not a setting in it
+            names.append(f"{prefix}{field.name}")
+    return names
+
+
+def test_every_setting_is_read_by_the_service() -> None:
+    """A setting that nothing reads is a promise the service does not keep: use it, or delete it."""
+    source = "\n".join(path.read_text(encoding="utf-8") for path in PACKAGE.glob("*.py") if path.name != "settings.py")
+
+    unread = [name for name in leaf_settings(Settings) if not re.search(rf"\.{name.rsplit('.', 1)[-1]}\b", source)]
+
+    assert unread == []
+
+
+def test_the_database_comes_from_the_settings(settings: Settings) -> None:
+    echoing = dataclasses.replace(settings, database=dataclasses.replace(settings.database, echo=True))
+
+    service = build_service(echoing)
+
+    assert service.db.engine.url.render_as_string(hide_password=False) == settings.database.url
+    assert service.db.engine.echo is True
+    service.close()
+
+
+# [if postgresql]
+def test_a_new_postgresql_connection_is_bounded_by_the_connect_timeout() -> None:
+    engine = make_engine("postgresql+psycopg://someone@db.invalid/app", connect_timeout_seconds=3)
+    asked = []
+
+    @event.listens_for(engine, "do_connect")
+    def record(dialect, record, cargs, cparams) -> None:
+        asked.append(cparams)
+        raise ConnectionAbortedError("stopped before any socket is opened")
+
+    with pytest.raises(ConnectionAbortedError):
+        engine.connect()
+
+    assert asked[0]["connect_timeout"] == 3
+
+
+# [end postgresql]
+# [if redis]
+def test_redis_calls_are_bounded_by_the_redis_timeout(settings: Settings) -> None:
+    service = build_service(settings)
+    options = service.bus.client.connection_pool.connection_kwargs
+
+    assert options["socket_timeout"] == options["socket_connect_timeout"] == settings.redis.timeout_seconds
+    assert service.bus.prefix == settings.redis.channel_prefix
+    service.close()
+
+
+# [end redis]
+def test_a_round_the_database_refuses_is_counted_and_the_loop_goes_on(service: Service) -> None:
+    loop, stop, rounds = WorkerLoop(service), threading.Event(), []
+
+    async def step() -> int:
+        rounds.append(len(rounds))
+        if len(rounds) == 1:
+            raise OperationalError("SELECT", {}, ConnectionRefusedError("connection refused"))
+        stop.set()
+        return 0
+
+    loop.step = step
+    loop.run(stop)
+
+    assert (len(rounds), loop.rounds_failed) == (2, 1)
