@@ -140,5 +140,9 @@ class WorkerLoop:
                 self.rounds_failed += 1
                 log.warning("worker: the database did not answer, next round in %gs: %s", pause, error)
                 ran = 0
+            except Exception:  # a bug shows in the log, and the worker lives on to run the next round
+                self.rounds_failed += 1
+                log.exception("worker: a round failed, next round in %gs", pause)
+                ran = 0
             if not ran:
                 stop.wait(pause)  # blocking is fine: this loop runs nothing else

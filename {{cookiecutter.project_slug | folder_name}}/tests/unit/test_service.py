@@ -9,8 +9,9 @@ import threading
 import typing
 from pathlib import Path
 
-import pytest  # [if postgresql]
+import pytest
 from sqlalchemy import event  # [if postgresql]
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 import {{ cookiecutter.package_name }}
@@ -47,7 +48,7 @@ def test_the_database_comes_from_the_settings(settings: Settings) -> None:
 
     service = build_service(echoing)
 
-    assert service.db.engine.url.render_as_string(hide_password=False) == settings.database.url
+    assert service.db.engine.url == make_url(settings.database.url)
     assert service.db.engine.echo is True
     service.close()
 
@@ -80,13 +81,18 @@ def test_redis_calls_are_bounded_by_the_redis_timeout(settings: Settings) -> Non
 
 
 # [end redis]
-def test_a_round_the_database_refuses_is_counted_and_the_loop_goes_on(service: Service) -> None:
+@pytest.mark.parametrize(
+    "failure",
+    [OperationalError("SELECT", {}, ConnectionRefusedError("connection refused")), LookupError("a bug")],
+    ids=["database refused", "a bug"],
+)
+def test_a_failed_round_is_counted_and_the_loop_goes_on(service: Service, failure: Exception) -> None:
     loop, stop, rounds = WorkerLoop(service), threading.Event(), []
 
     async def step() -> int:
         rounds.append(len(rounds))
         if len(rounds) == 1:
-            raise OperationalError("SELECT", {}, ConnectionRefusedError("connection refused"))
+            raise failure
         stop.set()
         return 0
 
