@@ -50,11 +50,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     host = args.host or settings.http.host
     port = settings.http.port if args.port is None else args.port
-    with socket.create_server((host, port)) as listener:  # bound here, so that port 0 can be reported
+    with listen(host, port) as listener:  # bound here, so that the port taken for 0 can be reported
         print(f"listening on http://{host}:{listener.getsockname()[1]}", flush=True)
         serve(service, listener)
     print("stopped", flush=True)
     return 0
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A listening TCP socket, created with the protocol getaddrinfo names.
+
+    Not ``socket.create_server``: its sockets have protocol 0, and asyncio turns Nagle's algorithm off
+    (TCP_NODELAY) only on connections whose protocol says TCP; with it on, every response on a kept-alive
+    connection waited 40 ms for the client's delayed ACK (measured: 44 ms against 1 ms per request).
+    """
+    family, kind, protocol, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    listener = socket.socket(family, kind, protocol)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(address)
+    listener.listen(socket.SOMAXCONN)
+    return listener
 
 
 def serve(service: Service, listener: socket.socket) -> None:

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import httpx
 from sqlalchemy import select
 
+from {{ cookiecutter.package_name }}.__main__ import listen
 from {{ cookiecutter.package_name }}.models import Agent, AgentStatus
 
 from tests.helpers.assertions import eventually
@@ -32,6 +33,12 @@ def test_its_worker_is_an_agent_with_the_configured_capacity(service_process: Se
 
     assert agent.capacity == settings.worker.concurrency
     assert agent.status is not AgentStatus.OFFLINE
+
+
+def test_it_listens_with_a_tcp_socket_so_no_answer_waits_for_a_delayed_ack() -> None:
+    # asyncio sets TCP_NODELAY only on connections of a socket whose protocol is TCP (docs/benchmarks.md)
+    with listen("127.0.0.1", 0) as listener:
+        assert listener.proto == socket.IPPROTO_TCP
 
 
 def test_sigterm_stops_it_with_status_0_and_frees_its_port(service_environment: dict[str, str]) -> None:
