@@ -82,7 +82,7 @@ class Problem(BaseModel):
     detail: str
 
 
-NOT_JSON = {400: {"model": Problem, "description": "The body is not JSON"}}
+NOT_JSON = {400: {"model": Problem, "description": "The body could not be read (broken JSON is a 422)"}}
 NOT_FOUND = {404: {"model": Problem, "description": "No such ticket"}}
 UNAVAILABLE = {503: {"model": Problem, "description": "The database did not answer; try again later"}}
 
