@@ -3,7 +3,9 @@
 The settings come from ``config/$APP_ENV.yaml`` and the environment (settings.py); ``--host`` and ``--port``
 override ``http.host`` and ``http.port`` (port 0: any free port). The first line on standard output is
 ``listening on http://HOST:PORT``. SIGTERM or Ctrl-C stops the service cleanly: requests in progress finish, the
-worker finishes its batch, and the exit status is 0. ``--openapi`` prints the API's OpenAPI document instead.
+worker finishes its batch and signs off, and the exit status is 0 (under ``make run``, make then reports the
+interrupt itself: "Error 130"). Settings it cannot use exit with status 2, a port or a database it cannot use with 1,
+each with one line on standard error. ``--openapi`` prints the API's OpenAPI document instead.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from collections.abc import AsyncIterator, Sequence
 
 import uvicorn
 from fastapi import FastAPI
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from .api import create_app
 from .service import Service, build_service
@@ -27,34 +29,53 @@ from .settings import SettingsError, load_settings
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m {{ cookiecutter.package_name }}", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m {{ cookiecutter.package_name }}", description="Serve the HTTP API with the worker running beside it."
+    )
     parser.add_argument("--host", help="address to listen on (default: http.host)")
-    parser.add_argument("--port", type=int, help="port to listen on, 0 for any free one (default: http.port)")
+    parser.add_argument("--port", type=port_number, help="port to listen on, 0 for any free one (default: http.port)")
     parser.add_argument("--openapi", action="store_true", help="print the OpenAPI document and exit")
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
+        service = build_service(settings)
     except SettingsError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    service = build_service(settings)
+        return fail(str(error), status=2)
+    except (ArgumentError, ValueError) as error:  # a server URL its client library cannot use
+        return fail(f"the settings name a server the service cannot use: {error}", status=2)
     if args.openapi:
         print(json.dumps(create_app(service).openapi(), indent=2))
         return 0
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    try:
-        service.db.create_schema()  # the example's schema; a real service would run its migrations here
-    except SQLAlchemyError as error:
-        url = service.db.engine.url.render_as_string(hide_password=True)
-        print(f"error: the database at {url} did not answer: {error.orig or error}".splitlines()[0], file=sys.stderr)
-        return 1
     host = args.host or settings.http.host
     port = settings.http.port if args.port is None else args.port
-    with listen(host, port) as listener:  # bound here, so that the port taken for 0 can be reported
+    try:
+        listener = listen(host, port)  # first, so that a port in use is said before anything else is done
+    except OSError as error:
+        return fail(f"cannot listen on {host}:{port}: {error.strerror or error}")
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    with listener:
+        try:
+            service.db.create_schema()  # the example's schema; a real service would run its migrations here
+        except SQLAlchemyError as error:
+            url = service.db.engine.url.render_as_string(hide_password=True)
+            return fail(f"the database at {url} did not answer: {getattr(error, 'orig', None) or error}")
         print(f"listening on http://{host}:{listener.getsockname()[1]}", flush=True)
         serve(service, listener)
     print("stopped", flush=True)
     return 0
+
+
+def fail(message: str, status: int = 1) -> int:
+    """One line on standard error (the first of a driver's message), and the exit status."""
+    print(f"error: {message}".splitlines()[0], file=sys.stderr)
+    return status
+
+
+def port_number(text: str) -> int:
+    port = int(text)
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port: 0 to 65535 (0: any free port)")
+    return port
 
 
 def listen(host: str, port: int) -> socket.socket:

@@ -146,3 +146,8 @@ class WorkerLoop:
                 ran = 0
             if not ran:
                 stop.wait(pause)  # blocking is fine: this loop runs nothing else
+        if self.worker is not None:
+            try:
+                self.service.agents.sign_off(self.worker.agent_id)
+            except SQLAlchemyError as error:  # the heartbeat timeout takes it offline instead
+                log.warning("worker: could not sign off: %s", error)

@@ -41,6 +41,25 @@ URL_OVERRIDES = {
 ACCEPTED = {int: "a whole number", float: "a number", bool: "true or false", str: "text"}
 
 
+def _positive(value: float) -> bool:
+    return value > 0
+
+
+# The values a setting of the right type may still not take: checked with the types, refused with the same message.
+LIMITS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "database.connect_timeout_seconds": (lambda value: value >= 2, "at least 2 (libpq's shortest)"),  # [if postgresql]
+    "redis.timeout_seconds": (_positive, "more than 0"),  # [if redis]
+    "task_queue.age_ceiling_seconds": (_positive, "more than 0"),
+    "task_queue.default_timeout_seconds": (_positive, "more than 0"),
+    "task_queue.max_retries": (lambda value: value >= 0, "0 or more"),
+    "worker.concurrency": (lambda value: value >= 1, "at least 1"),
+    "worker.poll_interval_seconds": (_positive, "more than 0"),
+    "worker.heartbeat_timeout_seconds": (_positive, "more than 0"),
+    "worker.health_check_timeout_seconds": (_positive, "more than 0"),
+    "http.port": (lambda value: 0 <= value <= 65535, "a port from 0 to 65535 (0: any free port)"),
+}
+
+
 class SettingsError(ValueError):
     """A configuration file or override that cannot be turned into settings."""
 
@@ -200,6 +219,9 @@ def build(cls: type, data: Mapping[str, Any], where: str | Callable[[str], str],
             values[name] = build(kind, value, where, prefix=f"{key}.")
         else:
             values[name] = _coerce(kind, value, key, where)
+            allowed, accepted = LIMITS.get(key, (None, ""))
+            if allowed is not None and not allowed(values[name]):
+                raise SettingsError(f"{_at(where, key)}: {key} must be {accepted}, got {value!r}")
     return cls(**values)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
@@ -10,6 +11,8 @@ from .models import Task, TaskStatus
 from .task_queue import TaskQueue
 
 Handler = Callable[[Task], Awaitable[str]]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -57,18 +60,24 @@ class Worker:
     async def _run(self, task: Task) -> None:
         handler = self.handlers.get(task.task_type)
         if handler is None:
-            self.report.record(self.queue.fail(task.id, f"no handler for task type {task.task_type!r}"))
+            self.report.record(self._fail(task, f"no handler for task type {task.task_type!r}"))
             return
         self.in_flight += 1
         self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
         try:
             result = await asyncio.wait_for(handler(task), timeout=task.timeout_seconds)
         except asyncio.TimeoutError:
-            outcome = self.queue.fail(task.id, f"timed out after {task.timeout_seconds:g}s")
+            outcome = self._fail(task, f"timed out after {task.timeout_seconds:g}s")
         except Exception as error:  # a handler's bug must not stop the worker
-            outcome = self.queue.fail(task.id, f"{type(error).__name__}: {error}")
+            outcome = self._fail(task, f"{type(error).__name__}: {error}")
         else:
             outcome = self.queue.complete(task.id, result)
         finally:
             self.in_flight -= 1
         self.report.record(outcome)
+
+    def _fail(self, task: Task, error: str) -> Task:
+        outcome = self.queue.fail(task.id, error)
+        then = "will be retried" if outcome.status is TaskStatus.PENDING else "failed for good"
+        log.warning("task %s (%s) %s: %s", task.id, task.task_type, then, error)
+        return outcome

@@ -11,6 +11,13 @@ says otherwise:
   other side never answers and never says so);
 * ``heal()``: back to forwarding on the same port; connections left half-open are reset, as a partition's are.
 
+    with FaultyProxy("127.0.0.1", 5432) as proxy:   # listens on 127.0.0.1:<proxy.port>, a free port
+        start the service with its database URL pointing at 127.0.0.1:<proxy.port>
+        proxy.refuse(); ...; proxy.heal()
+
+A delay applies to every chunk, in both directions. The proxy listens on loopback only, and needs nothing but
+the standard library.
+
 Why not toxiproxy: it is a server of its own (a Go binary or a container) to install and start beside every run,
 for four faults that an asyncio server of this size gives. The proxy runs its event loop in a thread of its own,
 so a test calls it like any object.

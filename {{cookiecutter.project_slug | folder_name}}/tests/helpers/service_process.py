@@ -4,6 +4,13 @@
 took from its first line, waits until ``/ready`` answers 200, and stops it with SIGTERM, as a process manager
 would. Whatever the process prints is kept, and shown when it does not start or stop as it should.
 
+    with running({"DATABASE_URL": url}) as service, service.client() as http:
+        assert http.post("/tickets", json=...).status_code == 201
+
+To use it for another service, change the command in ``_launch`` and ``PROJECT_ROOT`` (where it runs); the
+service must print ``listening on http://HOST:PORT`` first, answer 200 on ``/ready`` once it can work, and exit
+with status 0 on SIGTERM.
+
 Needs: httpx.
 """
 
@@ -30,8 +37,9 @@ class ServiceFailed(AssertionError):
 
 
 class ServiceProcess:
-    def __init__(self, environment: Mapping[str, str]) -> None:
+    def __init__(self, environment: Mapping[str, str], port: int = 0) -> None:
         self.environment = {**os.environ, **environment}
+        self.port = port
         self.output: list[str] = []
         self.base_url = ""
         self._process: subprocess.Popen[str] | None = None
@@ -59,7 +67,7 @@ class ServiceProcess:
 
     def _launch(self) -> subprocess.Popen[str]:
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "{{ cookiecutter.package_name }}", "--port", "0"],
+            [sys.executable, "-m", "{{ cookiecutter.package_name }}", "--port", str(self.port)],
             cwd=PROJECT_ROOT,
             env=self.environment,
             stdin=subprocess.DEVNULL,

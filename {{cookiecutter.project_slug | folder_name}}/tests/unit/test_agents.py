@@ -53,3 +53,9 @@ def test_a_heartbeat_brings_an_offline_agent_back(agent_registry, agent, clock, 
 def test_heartbeat_from_an_unknown_agent_fails(agent_registry) -> None:
     with pytest.raises(LookupError, match="no agent ghost"):
         agent_registry.heartbeat("ghost")
+
+
+def test_an_agent_that_signs_off_is_offline_at_once(agent_registry, agent, db) -> None:
+    agent_registry.sign_off(agent.id)
+
+    assert db.get(Agent, agent.id).status is AgentStatus.OFFLINE

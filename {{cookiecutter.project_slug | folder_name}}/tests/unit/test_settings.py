@@ -117,3 +117,20 @@ def test_overrides_leave_the_original_mapping_untouched() -> None:
 
     assert result == {"task_queue": {"max_retries": 4}}
     assert original == {"task_queue": {"max_retries": 1}}
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "accepted"),
+    [
+        ("APP__HTTP__PORT", "70000", "http.port must be a port from 0 to 65535 (0: any free port), got 70000"),
+        ("APP__WORKER__CONCURRENCY", "0", "worker.concurrency must be at least 1, got 0"),
+        ("APP__WORKER__POLL_INTERVAL_SECONDS", "-1", "worker.poll_interval_seconds must be more than 0, got -1"),
+    ],
+)
+def test_a_value_out_of_its_range_is_refused_naming_it(monkeypatch, setting: str, value: str, accepted: str) -> None:
+    monkeypatch.setenv(setting, value)
+
+    with pytest.raises(SettingsError) as refused:
+        load_settings()
+
+    assert str(refused.value) == f"environment variable {setting}: {accepted}"

@@ -60,3 +60,14 @@ async def test_a_task_type_without_handler_fails_with_a_reason(task_queue, ticke
 def test_concurrency_below_one_is_refused(task_queue, agent) -> None:
     with pytest.raises(ValueError, match="at least 1"):
         Worker(task_queue, agent.id, {}, concurrency=0)
+
+
+async def test_every_failure_is_logged_with_what_happens_next(task_queue, ticket, agent, caplog) -> None:
+    task = task_queue.enqueue(ticket.id, "build", max_retries=1)
+
+    await Worker(task_queue, agent.id, {}).run_until_empty()
+
+    assert [record.getMessage() for record in caplog.records if record.name.endswith(".worker")] == [
+        f"task {task.id} (build) will be retried: no handler for task type 'build'",
+        f"task {task.id} (build) failed for good: no handler for task type 'build'",
+    ]
