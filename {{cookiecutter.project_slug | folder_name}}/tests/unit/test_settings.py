@@ -126,6 +126,7 @@ def test_overrides_leave_the_original_mapping_untouched() -> None:
         ("APP__WORKER__CONCURRENCY", "0", "worker.concurrency must be at least 1, got 0"),
         ("APP__WORKER__POLL_INTERVAL_SECONDS", "-1", "worker.poll_interval_seconds must be more than 0, got -1"),
     ],
+    ids=["port", "concurrency", "poll interval"],
 )
 def test_a_value_out_of_its_range_is_refused_naming_it(monkeypatch, setting: str, value: str, accepted: str) -> None:
     monkeypatch.setenv(setting, value)
