@@ -109,7 +109,7 @@ def create_app(
 
     @app.get("/tickets/{ticket_id}", responses={**NOT_FOUND, **UNAVAILABLE})
     def get_ticket(ticket_id: str) -> TicketOut:
-        """A ticket and its tasks, in the order they were added."""
+        """A ticket and its tasks, oldest first."""
         found = read_ticket(ticket_id)
         if found is None:
             raise HTTPException(status_code=404, detail=f"no ticket {ticket_id}")

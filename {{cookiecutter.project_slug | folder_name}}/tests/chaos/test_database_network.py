@@ -13,29 +13,15 @@ import httpx
 
 from tests.helpers.assertions import eventually
 from tests.helpers.faulty_proxy import FaultyProxy
+from tests.helpers.over_http import not_ready, readiness, settled, submit
 from tests.helpers.service_process import ServiceProcess
 
 RECOVERY = 15.0  # seconds: a connect timeout, a worker round and a readiness probe, with room for a busy runner
 
 
-def readiness(http: httpx.Client) -> tuple[int, dict]:
-    response = http.get("/ready")
-    return response.status_code, response.json()["checks"]["database"]
-
-
-def database_not_ready(http: httpx.Client) -> dict | None:
-    status, check = readiness(http)
-    return check if status == 503 and not check["healthy"] else None
-
-
 def ticket_done(http: httpx.Client) -> None:
     """A ticket submitted now is worked through to done."""
-    ticket = http.post("/tickets", json={"title": "After the fault", "tasks": [{"type": "echo"}]}).json()
-    eventually(
-        lambda: http.get(f"/tickets/{ticket['id']}").json()["status"] == "done",
-        within=RECOVERY,
-        what="the ticket to be done",
-    )
+    assert settled(http, submit(http, "echo", title="After the fault"), within=RECOVERY)["status"] == "done"
 
 
 def test_a_refused_database_turns_readiness_red_and_requests_into_503(
@@ -44,12 +30,12 @@ def test_a_refused_database_turns_readiness_red_and_requests_into_503(
     with service_behind_proxies.client() as http:
         database_proxy.refuse()
 
-        check = eventually(lambda: database_not_ready(http), within=RECOVERY, what="readiness to turn red")
+        check = eventually(lambda: not_ready(http, "database"), within=RECOVERY, what="readiness to turn red")
         queue = http.get("/queue")
         alive = http.get("/health")
 
         database_proxy.heal()
-        eventually(lambda: readiness(http)[0] == 200, within=RECOVERY, what="readiness to turn green")
+        eventually(lambda: readiness(http, "database")[0] == 200, within=RECOVERY, what="readiness to turn green")
         ticket_done(http)
 
     assert "OperationalError" in check["detail"]
@@ -64,13 +50,13 @@ def test_a_slow_database_is_not_ready_but_the_service_answers(
     with service_behind_proxies.client() as http:
         database_proxy.delay(timeout * 4)
 
-        check = eventually(lambda: database_not_ready(http), within=RECOVERY, what="readiness to turn red")
+        check = eventually(lambda: not_ready(http, "database"), within=RECOVERY, what="readiness to turn red")
         started = time.monotonic()
         alive = http.get("/health")
         answered_in = time.monotonic() - started
 
         database_proxy.heal()
-        eventually(lambda: readiness(http)[0] == 200, within=RECOVERY, what="readiness to turn green")
+        eventually(lambda: readiness(http, "database")[0] == 200, within=RECOVERY, what="readiness to turn green")
 
     assert check["detail"] == f"no answer within {timeout:g}s"
     assert alive.status_code == 200
@@ -97,12 +83,12 @@ def test_a_half_open_database_is_not_ready_within_the_probe_timeout_and_recovers
         database_proxy.half_open()
 
         started = time.monotonic()
-        status, check = readiness(http)
+        status, check = readiness(http, "database")
         answered_in = time.monotonic() - started
         alive = http.get("/health")
 
         database_proxy.heal()  # the partition ends: the connections it held are reset
-        eventually(lambda: readiness(http)[0] == 200, within=RECOVERY, what="readiness to turn green")
+        eventually(lambda: readiness(http, "database")[0] == 200, within=RECOVERY, what="readiness to turn green")
         ticket_done(http)
 
     assert (status, check["healthy"]) == (503, False)

@@ -11,23 +11,17 @@ from {{ cookiecutter.package_name }}.event_bus import EventBus
 
 from tests.helpers.assertions import eventually
 from tests.helpers.faulty_proxy import FaultyProxy
+from tests.helpers.over_http import not_ready, readiness, settled, submit
 from tests.helpers.service_process import ServiceProcess
 
 RECOVERY = 15.0  # seconds
 
 
-def redis_check(http: httpx.Client) -> tuple[int, dict]:
-    response = http.get("/ready")
-    return response.status_code, response.json()["checks"]["redis"]
-
-
-def submit_and_finish(http: httpx.Client, title: str) -> dict:
-    ticket = http.post("/tickets", json={"title": title, "tasks": [{"type": "echo"}]}, timeout=30).json()
-    return eventually(
-        lambda: (found := http.get(f"/tickets/{ticket['id']}").json())["status"] == "done" and found,
-        within=RECOVERY,
-        what=f"ticket {title!r} to be done",
-    )
+def worked_through(http: httpx.Client, title: str) -> dict:
+    """A ticket submitted now, once it is worked through to done."""
+    ticket = settled(http, submit(http, "echo", title=title), within=RECOVERY)
+    assert ticket["status"] == "done"
+    return ticket
 
 
 def test_without_redis_tickets_are_still_worked_through(
@@ -36,13 +30,11 @@ def test_without_redis_tickets_are_still_worked_through(
     with service_behind_proxies.client() as http:
         redis_proxy.refuse()
 
-        check = eventually(
-            lambda: (answer := redis_check(http))[0] == 503 and answer[1], within=RECOVERY, what="readiness to turn red"
-        )
-        done = submit_and_finish(http, "While Redis is down")
+        check = eventually(lambda: not_ready(http, "redis"), within=RECOVERY, what="readiness to turn red")
+        done = worked_through(http, "While Redis is down")
 
         redis_proxy.heal()
-        eventually(lambda: redis_check(http)[0] == 200, within=RECOVERY, what="readiness to turn green")
+        eventually(lambda: readiness(http, "redis")[0] == 200, within=RECOVERY, what="readiness to turn green")
 
     assert not check["healthy"]
     assert done["status"] == "done"
@@ -55,11 +47,11 @@ def test_a_half_open_redis_delays_the_work_by_its_timeout_only(
     with service_behind_proxies.client() as http:
         redis_proxy.half_open()
 
-        done = submit_and_finish(http, "While Redis does not answer")
-        status, check = redis_check(http)
+        done = worked_through(http, "While Redis does not answer")
+        status, check = readiness(http, "redis")
 
         redis_proxy.heal()
-        eventually(lambda: redis_check(http)[0] == 200, within=RECOVERY, what="readiness to turn green")
+        eventually(lambda: readiness(http, "redis")[0] == 200, within=RECOVERY, what="readiness to turn green")
 
     assert done["status"] == "done"
     assert (status, check["healthy"]) == (503, False)
@@ -72,12 +64,12 @@ def test_events_flow_again_once_redis_is_back(
     with service_behind_proxies.client() as http:
         redis_proxy.drop()
         redis_proxy.refuse()
-        submit_and_finish(http, "Unheard")
+        worked_through(http, "Unheard")
         redis_proxy.heal()
-        eventually(lambda: redis_check(http)[0] == 200, within=RECOVERY, what="readiness to turn green")
+        eventually(lambda: readiness(http, "redis")[0] == 200, within=RECOVERY, what="readiness to turn green")
 
         with listener.subscribe("ticket.done") as subscription:
-            done = submit_and_finish(http, "Heard")
+            done = worked_through(http, "Heard")
             heard = subscription.drain(timeout=2.0)
 
     assert [event.payload["ticket_id"] for event in heard] == [done["id"]]

@@ -16,6 +16,11 @@ from tests.helpers.assertions import eventually
 from tests.helpers.service_process import ServiceProcess
 
 
+def agent_name(process: ServiceProcess) -> str:
+    """The name the service's worker registered under, as its log says."""
+    return eventually(lambda: re.search(r"worker: agent (\S+) registered", "".join(process.output)))[1]
+
+
 def test_ready_means_every_server_answered(http: httpx.Client) -> None:
     ready = http.get("/ready")
 
@@ -26,10 +31,10 @@ def test_ready_means_every_server_answered(http: httpx.Client) -> None:
 
 
 def test_its_worker_is_an_agent_with_the_configured_capacity(service_process: ServiceProcess, db, settings) -> None:
-    said = eventually(lambda: re.search(r"worker: agent (\S+) registered", "".join(service_process.output)))
+    name = agent_name(service_process)
 
     with db.session() as session:
-        agent = session.scalars(select(Agent).where(Agent.name == said[1])).one()
+        agent = session.scalars(select(Agent).where(Agent.name == name)).one()
 
     assert agent.capacity == settings.worker.concurrency
     assert agent.status is not AgentStatus.OFFLINE
@@ -45,7 +50,7 @@ def test_sigterm_stops_it_with_status_0_signed_off_and_its_port_freed(service_en
     process = ServiceProcess(service_environment).start()
     process.wait_until_ready()
     address = urlsplit(process.base_url)
-    name = eventually(lambda: re.search(r"worker: agent (\S+) registered", "".join(process.output)))[1]
+    name = agent_name(process)
 
     assert process.stop() == 0
 

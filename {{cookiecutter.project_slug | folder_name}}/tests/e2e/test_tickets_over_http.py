@@ -7,26 +7,14 @@ import pytest
 
 from {{ cookiecutter.package_name }}.models import TaskStatus, TicketStatus
 
-from tests.helpers.assertions import eventually
-
-
-def submit(http: httpx.Client, *types: str) -> dict:
-    response = http.post("/tickets", json={"title": "Nightly report", "tasks": [{"type": t} for t in types]})
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
-def settled(http: httpx.Client, ticket_id: str) -> dict | None:
-    """The ticket once none of its tasks is left to run, else None."""
-    ticket = http.get(f"/tickets/{ticket_id}").json()
-    return ticket if ticket["status"] in (TicketStatus.DONE.value, TicketStatus.BLOCKED.value) else None
+from tests.helpers.over_http import settled, submit
 
 
 @pytest.mark.smoke
 def test_a_submitted_ticket_is_worked_through_to_done(http: httpx.Client) -> None:
     ticket = submit(http, "echo", "echo", "echo")
 
-    done = eventually(lambda: settled(http, ticket["id"]), what="the ticket to settle")
+    done = settled(http, ticket)
 
     assert done["status"] == TicketStatus.DONE.value
     assert [task["status"] for task in done["tasks"]] == [TaskStatus.COMPLETED.value] * 3
@@ -36,7 +24,7 @@ def test_a_submitted_ticket_is_worked_through_to_done(http: httpx.Client) -> Non
 def test_a_task_nobody_handles_is_retried_then_blocks_its_ticket(http: httpx.Client, settings) -> None:
     ticket = submit(http, "echo", "no-such-type")
 
-    blocked = eventually(lambda: settled(http, ticket["id"]), what="the ticket to settle")
+    blocked = settled(http, ticket)
 
     failed = next(task for task in blocked["tasks"] if task["type"] == "no-such-type")
     assert blocked["status"] == TicketStatus.BLOCKED.value
@@ -48,7 +36,7 @@ def test_a_task_nobody_handles_is_retried_then_blocks_its_ticket(http: httpx.Cli
 def test_the_queue_counts_what_the_worker_did(http: httpx.Client) -> None:
     before = http.get("/queue").json()["tasks"]
     ticket = submit(http, "echo", "echo")
-    eventually(lambda: settled(http, ticket["id"]), what="the ticket to settle")
+    settled(http, ticket)
 
     after = http.get("/queue").json()["tasks"]
 
