@@ -33,7 +33,7 @@ def settled(http: httpx.Client, ticket: dict, within: float = 10.0) -> dict:
 
 
 def readiness(http: httpx.Client, server: str) -> tuple[int, dict]:
-    """``/ready``'s status code and its check of ``server`` (``database``, ``redis``)."""
+    """``/ready``'s status code and its check of ``server`` (``database``, say)."""
     response = http.get("/ready")
     return response.status_code, response.json()["checks"][server]
 
