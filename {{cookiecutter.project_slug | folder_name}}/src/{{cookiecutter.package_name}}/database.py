@@ -43,7 +43,10 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _begin_sqlite_transaction(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # IMMEDIATE: take the write lock when the transaction starts. With a plain BEGIN, two transactions that read and
+    # then write (the worker's heartbeat, an API request adding tasks) can each hold a read lock the other's write
+    # needs, and SQLite then fails one at once ("database is locked") instead of letting it wait its busy timeout.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class DatabaseService:

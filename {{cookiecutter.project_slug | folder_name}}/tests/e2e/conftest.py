@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 
 from {{ cookiecutter.package_name }}.database import DatabaseService
 
-from tests.fixtures.database import DatabaseFactory, rolled_back
+from tests.fixtures.database import DatabaseFactory
 from tests.helpers.service_process import ServiceProcess, running
 
 
@@ -58,9 +58,10 @@ def http(service_process: ServiceProcess) -> Iterator[httpx.Client]:
 
 
 @pytest.fixture
-def db(e2e_engine: Engine) -> Iterator[DatabaseService]:
-    """The module's database, as the service left it (read it; the service owns what it wrote)."""
-    yield from rolled_back(e2e_engine)
+def db(e2e_engine: Engine) -> DatabaseService:
+    """The module's database, as the service left it, in short sessions: a test reads it, the service owns it (a
+    transaction held open for the whole test would keep the service's writes waiting)."""
+    return DatabaseService(e2e_engine)
 
 
 # [if redis]
