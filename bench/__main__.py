@@ -9,7 +9,17 @@ import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench import analytics, isolation, mutations, parallel, service_e2e, shards, testmon_selection, unit_tier
+from bench import (
+    analytics,
+    isolation,
+    mutations,
+    parallel,
+    service_e2e,
+    shards,
+    testmon_cost,
+    testmon_selection,
+    unit_tier,
+)
 from bench.common import ROOT, baked_project, cores
 
 DEFAULT_DATABASE_URL = "postgresql+psycopg://postgres:postgres@127.0.0.1:5432/bench_isolation"
@@ -91,7 +101,26 @@ SECTIONS = {
     "tracing": lambda project, folder, rounds: mutations.tracing_cost(
         mutations.tomlkit_project(folder, project / "pytest-suite-toolkit"), rounds
     ),
+    "testmon-cost": lambda project, folder, rounds: testmon_cost.measure(cost_projects(project, folder), rounds),
 }
+
+
+def cost_projects(project: Path, folder: Path) -> list[testmon_cost.Measured]:
+    """tomlkit's and marshmallow's suites on each Python, and the default project's tiers that need no server (its
+    whole suite takes minutes a run) on its own Python and on 3.12."""
+    toolkit = project / "pytest-suite-toolkit"
+    measured = [
+        testmon_cost.Measured(each.sdist.name, testmon_cost.sdist_project(folder, each, toolkit, python), python)
+        for each in testmon_cost.SDISTS
+        for python in testmon_cost.PYTHONS
+    ]
+    (folder / "py312").mkdir()
+    newer = baked_project(folder / "py312", python_version="3.12")
+    tiers = ("tests/unit", "tests/property", "tests/contract")
+    for root in (project, newer):
+        python = (root / ".python-version").read_text().strip()
+        measured.append(testmon_cost.Measured("default project (unit, property, contract)", root, python, tiers))
+    return measured
 
 
 def kept_by_hand(output: Path) -> str:

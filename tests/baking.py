@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import urllib.request
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
+from urllib.parse import urljoin
 
 import yaml
 from cookiecutter.environment import StrictEnvironment
@@ -241,3 +244,27 @@ class SuiteReport:
         return sum(
             count for counts in self.outcomes.values() for kind, count in counts.items() if outcome in (None, kind)
         )
+
+
+@dataclass(frozen=True)
+class Sdist:
+    """A release of a project no one here wrote, from PyPI, checked against the hash pinned here: real code for
+    the toolkit to be adopted by and measured on."""
+
+    name: str
+    version: str
+    sha256: str
+
+    def download(self, folder: Path) -> Path:
+        index = f"https://pypi.org/pypi/{self.name}/json"  # PyPI's JSON API; its file URLs may be relative to it
+        with urllib.request.urlopen(index, timeout=60) as response:
+            release = json.load(response)["releases"][self.version]
+        (sdist,) = [entry for entry in release if entry["packagetype"] == "sdist"]
+        with urllib.request.urlopen(urljoin(index, sdist["url"]), timeout=120) as response:
+            archive = response.read()
+        assert hashlib.sha256(archive).hexdigest() == self.sha256, (
+            f"{self.name}'s sdist on the index is not the one pinned"
+        )
+        path = folder / sdist["filename"]
+        path.write_bytes(archive)
+        return path

@@ -14,20 +14,18 @@ import re
 import shutil
 import sqlite3
 import tarfile
-import urllib.request
 from itertools import count
 from pathlib import Path
-from urllib.parse import urljoin
 
 import pytest
 
 from bench.mutations import TOMLKIT_MUTATIONS, Mutator, load
-from tests.baking import UV, execute, run
+from tests.baking import UV, Sdist, execute, run
 
 pytestmark = pytest.mark.slow
 
 PROJECT, VERSION = "tomlkit", "0.15.2"
-SDIST_SHA256 = "83e32755ba1d20d9340bd069ee97e9f6232ba2346b63ffcba425de01f7e327a6"  # from PyPI, checked on download
+TOMLKIT = Sdist(PROJECT, VERSION, "83e32755ba1d20d9340bd069ee97e9f6232ba2346b63ffcba425de01f7e327a6")
 ADOPTION = """
 [tool.pytest.ini_options]
 tiers = ["tests: tomlkit's tests"]
@@ -53,16 +51,7 @@ SUMMARY = re.compile(r"^(?:=+ )?(\d.*?) in [\d.]+s", re.MULTILINE)  # "1203 pass
 
 
 def download_sdist(folder: Path) -> Path:
-    index = f"https://pypi.org/pypi/{PROJECT}/json"  # PyPI's JSON API; its file URLs may be relative to it
-    with urllib.request.urlopen(index, timeout=60) as response:
-        release = json.load(response)["releases"][VERSION]
-    (sdist,) = [entry for entry in release if entry["packagetype"] == "sdist"]
-    with urllib.request.urlopen(urljoin(index, sdist["url"]), timeout=120) as response:
-        archive = response.read()
-    assert hashlib.sha256(archive).hexdigest() == SDIST_SHA256, "the sdist on the index is not the one pinned here"
-    path = folder / sdist["filename"]
-    path.write_bytes(archive)
-    return path
+    return TOMLKIT.download(folder)
 
 
 def tree_digest(*folders: Path) -> str:

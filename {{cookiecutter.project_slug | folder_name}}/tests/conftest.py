@@ -8,6 +8,7 @@ the folder a test lives in, time limits per tier, test analytics, and the server
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +22,7 @@ from {{ cookiecutter.package_name }}.settings import (
     SettingsError,
     clear_settings_cache,
     load_settings,
+    read_settings_file,
 )
 
 from tests.helpers.postgres import connect as connect_postgres  # [if postgresql]
@@ -55,6 +57,14 @@ def pytest_server_fixtures() -> dict[str, object]:
 
 
 # [end servers]
+@pytest.hookimpl(optionalhook=True)
+def pytest_suite_toolkit_settings_values(path: Path) -> dict[str, object]:
+    """A settings file (``testmon_settings`` in pyproject.toml) as the service reads it, for pytest-testmon's
+    affected-only runs: a changed value re-runs the tests whose code names its key (``max_retries``), a file the
+    service would refuse re-runs every test that read it."""
+    return dataclasses.asdict(read_settings_file(path))
+
+
 @pytest.fixture(autouse=True)
 def fresh_settings() -> Iterator[None]:
     """Every test reads the settings files and environment anew, and leaves no cached settings behind."""

@@ -50,6 +50,49 @@ def cached():
 
 def make_schema():
     return {"fields": ["a", "b"]}
+
+
+def attempts(settings):
+    return settings["retries"]["attempts"]
+"""
+
+SETTINGS = '{"retries": {"attempts": 2}, "greeting": {"word": "hello"}}'
+CONFTEST = """
+import json
+from pathlib import Path
+
+import pytest
+
+SETTINGS = json.loads(Path(__file__).parent.parent.joinpath("config", "app.json").read_text())
+
+
+@pytest.fixture
+def settings():
+    return SETTINGS
+
+
+def pytest_suite_toolkit_settings_values(path):
+    values = json.loads(path.read_text())
+    if values["retries"]["attempts"] > 5:
+        raise ValueError("retries.attempts: at most 5")
+    return values
+"""
+
+TOOL = """
+import sys
+
+
+def shout(text):
+    return text.upper()
+
+
+def serve():
+    for line in sys.stdin:
+        print(shout(line.strip()), flush=True)
+
+
+if __name__ == "__main__":
+    serve() if sys.argv[1:] == ["--serve"] else print(shout(sys.argv[1]))
 """
 
 TESTS = """
@@ -105,18 +148,65 @@ def test_corpus(case):
 
 def test_unrelated():
     assert 1 + 1 == 2
+
+
+def test_attempts(settings):
+    assert core.attempts(settings) == 2
+
+
+def test_greeting(settings):
+    assert settings["greeting"]["word"] == "hello"
 """
 
+PROCESS_TESTS = """
+import subprocess
+import sys
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def server():
+    process = subprocess.Popen([sys.executable, "-m", "pkg.tool", "--serve"], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, text=True)
+    yield process
+    process.stdin.close()
+    process.wait()
+
+
+def ask(server, text):
+    server.stdin.write(text + "\\n")
+    server.stdin.flush()
+    return server.stdout.readline()
+
+
+def test_a_tool_in_a_process():
+    run = subprocess.run([sys.executable, "-m", "pkg.tool", "hi"], capture_output=True, text=True, check=True)
+    assert run.stdout == "HI\\n"
+
+
+def test_a_server_once(server):
+    assert ask(server, "a") == "A\\n"
+
+
+def test_a_server_twice(server):
+    assert ask(server, "b") == "B\\n"
+"""
+
+ALL = 15  # the tests of the project
 MUTATIONS = {  # id: (file, old, new, the tests the affected-only run may run at most)
-    "module-constant": ("pkg/core.py", "LIMIT = 3", "LIMIT = 4", 6),
-    "module-dict": ("pkg/core.py", '"a": 1', '"a": 5', 6),
-    "class-attribute": ("pkg/core.py", "SIZE = 10", "SIZE = 11", 6),
-    "default-argument": ("pkg/core.py", 'name="world"', 'name="you"', 6),
-    "decorator": ("pkg/core.py", "@functools.lru_cache\n", "", 6),
-    "run-at-collection": ("pkg/core.py", '["a", "b"]}', '["a"]}', 10),
+    "module-constant": ("pkg/core.py", "LIMIT = 3", "LIMIT = 4", 7),
+    "module-dict": ("pkg/core.py", '"a": 1', '"a": 5', 7),
+    "class-attribute": ("pkg/core.py", "SIZE = 10", "SIZE = 11", 7),
+    "default-argument": ("pkg/core.py", 'name="world"', 'name="you"', 7),
+    "decorator": ("pkg/core.py", "@functools.lru_cache\n", "", 7),
+    "run-at-collection": ("pkg/core.py", '["a", "b"]}', '["a"]}', 12),
     "data-in-a-test": ("tests/data/case.json", "3", "4", 1),
-    "data-at-collection": ("tests/data/corpus.txt", "x", "x y", 11),
+    "data-at-collection": ("tests/data/corpus.txt", "x", "x y", 13),
     "function-body": ("pkg/core.py", "    return DOUBLE\n", "    return DOUBLE + 1\n", 1),
+    "code-in-a-process": ("pkg/tool.py", "text.upper()", "text.lower()", 3),
+    "one-settings-key": ("config/app.json", '"attempts": 2', '"attempts": 3', 1),
+    "code-only-a-process-runs": ("pkg/tool.py", "print(shout(line.strip()), flush=True)", 'print("?", flush=True)', 2),
 }
 TESTMON = ("-p", "testmon.pytest_testmon", "-rA")
 OUTCOME = re.compile(r"^(PASSED|FAILED|ERROR) (\S+)", re.MULTILINE)
@@ -126,11 +216,16 @@ OUTCOME = re.compile(r"^(PASSED|FAILED|ERROR) (\S+)", re.MULTILINE)
 def recorded(pytester: pytest.Pytester) -> pytest.Pytester:
     """The project, with testmon's data (and this plugin's) recorded by a first run."""
     pytester.mkpydir("pkg").joinpath("core.py").write_text(CORE)
+    pytester.path.joinpath("pkg", "tool.py").write_text(TOOL)
     pytester.mkpydir("tests").joinpath("test_core.py").write_text(TESTS)
+    pytester.path.joinpath("tests", "conftest.py").write_text(CONFTEST)
+    pytester.mkdir("config").joinpath("app.json").write_text(SETTINGS)
+    pytester.makeini("[pytest]\ntestmon_settings = config/*.json\n")
+    pytester.path.joinpath("tests", "test_processes.py").write_text(PROCESS_TESTS)
     pytester.mkdir("tests/data")
     pytester.path.joinpath("tests", "data", "case.json").write_text('{"expected": 3}')
     pytester.path.joinpath("tests", "data", "corpus.txt").write_text("x")
-    pytester.runpytest_subprocess(*TESTMON, "--testmon").assert_outcomes(passed=10)
+    pytester.runpytest_subprocess(*TESTMON, "--testmon").assert_outcomes(passed=ALL)
     return pytester
 
 
@@ -161,6 +256,51 @@ def test_a_change_selects_every_test_it_breaks(recorded: pytest.Pytester, mutati
     assert len(affected) <= at_most, sorted(affected)
 
 
+def test_code_run_by_processes_the_tests_start_is_followed_under_xdist(recorded: pytest.Pytester) -> None:
+    xdist = ("-p", "xdist", "-n", "2")
+    for data in recorded.path.glob(".testmondata*"):
+        data.unlink()  # recorded anew by xdist's workers
+    recorded.runpytest_subprocess(*TESTMON, *xdist, "--testmon").assert_outcomes(passed=ALL)
+    tool = recorded.path / "pkg" / "tool.py"
+    tool.write_text(tool.read_text().replace("text.upper()", "text.lower()"))
+    shutil.rmtree(tool.parent / "__pycache__", ignore_errors=True)
+
+    result = recorded.runpytest_subprocess(*TESTMON, *xdist, "--testmon")
+
+    assert outcomes(result) == {
+        "tests/test_processes.py::test_a_tool_in_a_process": "FAILED",
+        "tests/test_processes.py::test_a_server_once": "FAILED",
+        "tests/test_processes.py::test_a_server_twice": "FAILED",
+    }
+
+
+def test_a_process_killed_mid_test_still_counts(pytester: pytest.Pytester) -> None:
+    """SIGKILL: the process's log has no end, and what it wrote before it died is what it ran."""
+    pytester.mkpydir("pkg").joinpath("tool.py").write_text(TOOL)
+    pytester.makepyfile(
+        test_kill="""
+        import subprocess, sys
+
+        def test_killed():
+            process = subprocess.Popen([sys.executable, "-m", "pkg.tool", "--serve"], stdin=subprocess.PIPE,
+                                       stdout=subprocess.PIPE, text=True)
+            process.stdin.write("a\\n")
+            process.stdin.flush()
+            assert process.stdout.readline() == "A\\n"
+            process.kill()
+            process.wait()
+        """
+    )
+    pytester.runpytest_subprocess(*TESTMON, "--testmon").assert_outcomes(passed=1)
+    tool = pytester.path / "pkg" / "tool.py"
+    tool.write_text(tool.read_text().replace("text.upper()", "text.lower()"))
+    shutil.rmtree(tool.parent / "__pycache__", ignore_errors=True)
+
+    result = pytester.runpytest_subprocess(*TESTMON, "--testmon")
+
+    assert outcomes(result) == {"test_kill.py::test_killed": "FAILED"}
+
+
 def test_everything_re_runs_every_test_for_an_import_time_change(recorded: pytest.Pytester) -> None:
     recorded.makeini("[pytest]\ntestmon_module_changes = everything\n")
     core = recorded.path / "pkg" / "core.py"
@@ -169,8 +309,10 @@ def test_everything_re_runs_every_test_for_an_import_time_change(recorded: pytes
 
     result = recorded.runpytest_subprocess(*TESTMON, "--testmon")
 
-    assert len(outcomes(result)) == 10
-    result.stdout.fnmatch_lines(["testmon inputs: * more tests selected (import-time code changed in pkg/core.py)"])
+    assert len(outcomes(result)) == ALL
+    result.stdout.fnmatch_lines(
+        ["affected-only: *; testmon inputs: * more tests selected (import-time code changed in pkg/core.py)"]
+    )
 
 
 @pytest.mark.parametrize(("option", "active"), [("--testmon", True), ("--no-testmon", False), (None, False)])
@@ -204,7 +346,46 @@ def test_a_setting_file_listed_in_testmon_inputs_re_runs_everything(recorded: py
 
     result = recorded.runpytest_subprocess(*TESTMON, "--testmon")
 
-    assert len(outcomes(result)) == 10
+    assert len(outcomes(result)) == ALL
+
+
+@pytest.mark.parametrize(
+    ("new", "reason"),
+    [
+        ('"attempts": 2, "delay": 1', "config/app.json changed: keys added or removed (retries.delay)"),
+        ('"attempts": 9', "config/app.json changed, and it does not load"),
+    ],
+    ids=["a-key-added", "out-of-range"],
+)
+def test_a_settings_change_that_cannot_be_narrowed_re_runs_every_reader(
+    recorded: pytest.Pytester, new: str, reason: str
+) -> None:
+    """Here the settings are read once, by the conftest: every test is a reader."""
+    settings = recorded.path / "config" / "app.json"
+    settings.write_text(SETTINGS.replace('"attempts": 2', new))
+
+    result = recorded.runpytest_subprocess(*TESTMON, "--testmon")
+
+    assert len(outcomes(result)) == ALL
+    result.stdout.fnmatch_lines([f"affected-only: *; testmon inputs: * more tests selected ({reason})"])
+
+
+def test_a_settings_value_re_runs_the_tests_that_name_its_key(recorded: pytest.Pytester) -> None:
+    settings = recorded.path / "config" / "app.json"
+    settings.write_text(SETTINGS.replace('"word": "hello"', '"word": "hi"'))
+
+    result = recorded.runpytest_subprocess(*TESTMON, "--testmon")
+
+    assert outcomes(result) == {"tests/test_core.py::test_greeting": "FAILED"}
+    result.stdout.fnmatch_lines(
+        [
+            "affected-only: 1 of 15 tests run, 0 selected by pytest-testmon; testmon inputs: 1 more tests selected "
+            "(config/app.json: greeting.word changed)",
+            # test_core.py's 11 other tests (testmon does not even collect test_processes.py): the test put
+            # back runs, and is not counted as deselected too
+            "*= 1 failed, 11 deselected in *",
+        ]
+    )
 
 
 @pytest.mark.parametrize(

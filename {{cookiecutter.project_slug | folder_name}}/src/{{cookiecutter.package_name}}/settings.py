@@ -130,15 +130,24 @@ def load_settings() -> Settings:
     """Settings for ``APP_ENV`` (default ``development``) from its YAML file plus environment overrides."""
     env = os.environ.get(ENV_VAR, "development")
     path = config_dir() / f"{env}.yaml"
+    if not path.exists():
+        raise SettingsError(f"no configuration for APP_ENV={env!r}: {_shown(path)} does not exist")
+    return read_settings_file(path, os.environ)
+
+
+def read_settings_file(path: Path, environ: Mapping[str, str] | None = None) -> Settings:
+    """The settings the YAML file ``path`` holds, with the overrides ``environ`` sets, checked as the service
+    checks them: a value it refuses raises ``SettingsError`` naming the file and line (or the variable)."""
+    environ = {} if environ is None else environ
     shown = _shown(path)
     try:
         text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SettingsError(f"no configuration for APP_ENV={env!r}: {shown} does not exist") from None
+    except OSError as error:
+        raise SettingsError(f"{shown}: cannot be read ({error.strerror})") from None
     node, data = _parse(text, shown)
     if not isinstance(data, dict):
         raise SettingsError(f"{shown}, line 1: the top level must be a section (key: value lines)")
-    overridden = {".".join(key): name for name, key in _override_targets(os.environ).items()}
+    overridden = {".".join(key): name for name, key in _override_targets(environ).items()}
     lines = _key_lines(node)
 
     def origin(key: str) -> str:
@@ -148,8 +157,8 @@ def load_settings() -> Settings:
                 return f"environment variable {name}"
         return f"{shown}, line {lines[key]}" if key in lines else shown
 
-    data = apply_overrides(data, os.environ)
-    data["env"] = env
+    data = apply_overrides(data, environ)
+    data["env"] = path.stem
     return build(Settings, data, where=origin)
 
 

@@ -49,7 +49,12 @@ class ServiceProcess:
     def start(self, within: float = 30.0) -> ServiceProcess:
         """Start the process and return once it listens (it may not be ready yet: see ``wait_until_ready``)."""
         self._launch()
-        if not self._listening.wait(within) or not self.base_url:
+        try:
+            listening = self._listening.wait(within)
+        except BaseException:  # a time limit (pytest-timeout) or Ctrl-C while waiting: the process must not outlive it
+            self.kill()
+            raise
+        if not listening or not self.base_url:
             self.kill()
             raise self.failed(f"the service did not say where it listens within {within:g}s")
         return self

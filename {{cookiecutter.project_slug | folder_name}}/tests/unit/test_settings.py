@@ -13,6 +13,7 @@ from {{ cookiecutter.package_name }}.settings import (
     clear_settings_cache,
     load_settings,
     load_task_queue_settings,
+    read_settings_file,
 )
 
 
@@ -51,6 +52,26 @@ def test_an_unknown_environment_names_the_missing_file(monkeypatch: pytest.Monke
 
     with pytest.raises(SettingsError, match=r"APP_ENV='staging'.*staging\.yaml does not exist"):
         load_settings()
+
+
+def test_one_file_is_read_without_the_environment_and_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("APP__TASK_QUEUE__MAX_RETRIES", "9")  # not read: read_settings_file is the file alone
+    path = tmp_path / "staging.yaml"
+    path.write_text("task_queue:\n  max_retries: 5\n")
+
+    assert read_settings_file(path).task_queue.max_retries == 5
+    assert read_settings_file(path).env == "staging"
+    path.write_text("task_queue:\n  max_retries: -1\n")
+    with pytest.raises(SettingsError, match=r"staging\.yaml, line 2: task_queue\.max_retries must be 0 or more"):
+        read_settings_file(path)
+
+
+def test_a_settings_path_that_cannot_be_read_is_named(tmp_path: Path) -> None:
+    folder = tmp_path / "config"
+    folder.mkdir()
+
+    with pytest.raises(SettingsError, match=r"config: cannot be read \(Is a directory\)"):
+        read_settings_file(folder)
 
 
 def write_test_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> None:

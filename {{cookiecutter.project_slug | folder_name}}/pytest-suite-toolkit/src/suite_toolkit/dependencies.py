@@ -8,7 +8,7 @@ what its collection did counts for each of its tests), or ``""``, the session (w
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +24,8 @@ CREATE TABLE IF NOT EXISTS hashes (path TEXT NOT NULL, function TEXT NOT NULL, h
 CREATE TABLE IF NOT EXISTS executed (nodeid TEXT NOT NULL, path TEXT NOT NULL, function TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS executed_by_node ON executed (nodeid);
 CREATE TABLE IF NOT EXISTS import_time (path TEXT NOT NULL, name TEXT NOT NULL, hash TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS code (path TEXT PRIMARY KEY, sha TEXT NOT NULL);  -- Python files as last recorded
+CREATE TABLE IF NOT EXISTS settings (path TEXT NOT NULL, key TEXT NOT NULL, hash TEXT NOT NULL);  -- by key
 """
 
 
@@ -36,7 +38,11 @@ class Recorded:
     calls: dict[str, set[tuple[str, str]]] = field(default_factory=dict)  # owner -> (path, function)
     hashes: dict[tuple[str, str], str] = field(default_factory=dict)
     executed: dict[str, set[tuple[str, str]]] = field(default_factory=dict)  # nodeid -> (path, function)
+    tests: set[str] = field(default_factory=set)  # the node ids in executed, read without it
+    load_executed: Callable[[], dict[str, set[tuple[str, str]]]] | None = None  # executed, when read later
     import_time: dict[str, dict[str, str]] = field(default_factory=dict)  # path -> name -> hash
+    settings: dict[str, dict[str, str]] = field(default_factory=dict)  # settings file -> key -> value's hash
+    code: dict[str, str] = field(default_factory=dict)  # Python file -> sha: an unchanged one is not parsed again
 
 
 class Dependencies:
@@ -50,7 +56,9 @@ class Dependencies:
             with connection:
                 yield connection
 
-    def read(self) -> Recorded:
+    def read(self, executed: bool = True) -> Recorded:
+        """Everything stored; without ``executed`` (the largest part, needed only once something changed) when
+        asked, to be read by ``read_executed``."""
         recorded = Recorded()
         if not self.path.exists():
             return recorded
@@ -61,11 +69,23 @@ class Dependencies:
             for owner, path, function in db.execute("SELECT owner, path, function FROM calls"):
                 recorded.calls.setdefault(owner, set()).add((path, function))
             recorded.hashes = {(p, f): h for p, f, h in db.execute("SELECT path, function, hash FROM hashes")}
-            for nodeid, path, function in db.execute("SELECT nodeid, path, function FROM executed"):
-                recorded.executed.setdefault(nodeid, set()).add((path, function))
+            recorded.tests = {nodeid for (nodeid,) in db.execute("SELECT DISTINCT nodeid FROM executed")}
+            if executed:
+                recorded.executed = self.read_executed()
             for path, name, value in db.execute("SELECT path, name, hash FROM import_time"):
                 recorded.import_time.setdefault(path, {})[name] = value
+            recorded.code = dict(db.execute("SELECT path, sha FROM code"))
+            for path, key, value in db.execute("SELECT path, key, hash FROM settings"):
+                recorded.settings.setdefault(path, {})[key] = value
         return recorded
+
+    def read_executed(self) -> dict[str, set[tuple[str, str]]]:
+        executed: dict[str, set[tuple[str, str]]] = {}
+        if self.path.exists():
+            with self.connect() as db:
+                for nodeid, path, function in db.execute("SELECT nodeid, path, function FROM executed"):
+                    executed.setdefault(nodeid, set()).add((path, function))
+        return executed
 
     def write(self, run: Recorded) -> None:
         """Replace what the owners of this run had, and the import-time code as it is now."""
@@ -76,10 +96,17 @@ class Dependencies:
             db.executemany("DELETE FROM executed WHERE nodeid = ?", [(nodeid,) for nodeid in run.executed])
             db.executemany("INSERT INTO reads VALUES (?, ?)", pairs(run.reads))
             db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?)", run.files.items())
+            db.executemany("DELETE FROM settings WHERE path = ?", [(path,) for path in run.files])
+            db.executemany(
+                "INSERT INTO settings VALUES (?, ?, ?)",
+                [(path, key, value) for path, keys in run.settings.items() for key, value in keys.items()],
+            )
             db.executemany("INSERT INTO calls VALUES (?, ?, ?)", triples(run.calls))
             db.executemany("INSERT OR REPLACE INTO hashes VALUES (?, ?, ?)", [(*k, v) for k, v in run.hashes.items()])
             db.executemany("INSERT INTO executed VALUES (?, ?, ?)", triples(run.executed))
             if run.import_time:
+                db.execute("DELETE FROM code")
+                db.executemany("INSERT INTO code VALUES (?, ?)", run.code.items())
                 db.execute("DELETE FROM import_time")
                 db.executemany(
                     "INSERT INTO import_time VALUES (?, ?, ?)",

@@ -58,3 +58,29 @@ def worker_of(report: pytest.TestReport) -> str:
     xdist documents a ``worker_id`` fixture for the test itself but nothing on the reports the controller receives;
     each report its workers send carries their id as ``worker_id`` (set in xdist's ``remote.py``)."""
     return getattr(report, "worker_id", None) or "main"
+
+
+def xdist_controller(config: pytest.Config) -> bool:
+    """This process hands the tests to pytest-xdist workers and runs none itself: xdist registers its ``DSession``
+    plugin as ``dsession`` in the controller only (no public way to ask)."""
+    return config.pluginmanager.get_plugin("dsession") is not None
+
+
+def take_back_deselected(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Items pytest-testmon deselected and this plugin selected again: pytest's terminal reporter keeps what
+    ``pytest_deselected`` reported in ``stats["deselected"]`` and counts it in the summary, with no hook to take an
+    item back; testmon reports a ``FakeItemFromTestmon`` in place of each item it leaves out."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    deselected = getattr(reporter, "stats", {}).get("deselected")
+    if not deselected or not items:
+        return
+    again = {id(item) for item in items}
+    kept = [item for item in deselected if id(item) not in again]
+    stand_ins = len(items) - (len(deselected) - len(kept))  # the items not reported as themselves
+    for index in reversed(range(len(kept))):
+        if stand_ins and type(kept[index]).__name__ == "FakeItemFromTestmon":
+            del kept[index]
+            stand_ins -= 1
+    deselected[:] = kept
+    if not deselected:
+        del reporter.stats["deselected"]

@@ -55,6 +55,13 @@ SETTINGS: dict[str, tuple[str, str, object]] = {
         "linelist",
         [],
     ),
+    "testmon_settings": (
+        "glob patterns of settings files whose values the code reads by key (config/*.yaml): a change to a value "
+        "re-runs the tests whose code names its key, instead of every test that read the file (the "
+        "pytest_suite_toolkit_settings_values hook reads a format of your own)",
+        "linelist",
+        [],
+    ),
     "testmon_code": (
         "folders (or files) whose Python code's import-time changes are followed; by default every Python file of "
         "the project (any layout, any number of packages), except dot-folders and installed packages",

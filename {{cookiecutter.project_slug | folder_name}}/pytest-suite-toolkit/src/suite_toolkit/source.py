@@ -3,8 +3,10 @@
 - **Import-time code**: what runs when the module is imported rather than inside a test (constants, dicts, class
   attributes, default values, decorators, base classes, module-level calls), as the names each statement binds
   and a hash of each, so that a change says which names changed.
-- **Functions**: each function's hash, its line range (to map executed lines to functions) and the names it
-  reads, so that a changed name finds the functions that use it.
+- **Functions**: each function's hash, its line range (to map executed lines, or a code object's first line, to
+  functions) and the names it reads (names, attributes and the strings it holds, so that ``data["limit"]`` and
+  ``getattr(settings, "limit")`` read ``limit``), so that a changed name or settings key finds the functions that
+  use it.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ def digest(node: ast.AST | list[ast.AST]) -> str:
 @dataclass
 class Function:
     qualname: str
-    first: int
+    first: int  # its first decorator's line, where its code object starts (``co_firstlineno``)
     last: int
     hash: str
     reads: frozenset[str]  # every Name and attribute name in it
@@ -55,12 +57,8 @@ class SourceFile:
         for node in body:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 qualname = f"{prefix}{node.name}"
-                names = frozenset(
-                    n.id if isinstance(n, ast.Name) else n.attr
-                    for n in ast.walk(node)
-                    if isinstance(n, (ast.Name, ast.Attribute))
-                )
-                yield Function(qualname, node.lineno, node.end_lineno or node.lineno, digest(node), names)
+                first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+                yield Function(qualname, first, node.end_lineno or node.lineno, digest(node), names_read(node))
                 yield from self._functions(node.body, f"{qualname}.")
             elif isinstance(node, ast.ClassDef):
                 yield from self._functions(node.body, f"{prefix}{node.name}.")
@@ -73,8 +71,8 @@ class SourceFile:
             lines.update(dict.fromkeys(range(function.first, function.last + 1), function))
         return lines
 
-    def functions_named(self, name: str) -> list[Function]:
-        return [f for f in self.functions if f.qualname.rsplit(".", 1)[-1] == name]
+    def function(self, qualname: str) -> Function | None:
+        return next((f for f in self.functions if f.qualname == qualname), None)
 
     @cached_property
     def import_time(self) -> dict[str, str]:
@@ -94,12 +92,21 @@ class SourceFile:
         reads: dict[str, set[str]] = {}
         if self.tree is not None:
             for name, node in import_time_parts(self.tree.body, ""):
-                reads.setdefault(name, set()).update(
-                    n.id if isinstance(n, ast.Name) else n.attr
-                    for n in ast.walk(node)
-                    if isinstance(n, (ast.Name, ast.Attribute))
-                )
+                reads.setdefault(name, set()).update(names_read(node))
         return {name: frozenset(names) for name, names in reads.items()}
+
+
+def names_read(node: ast.AST) -> frozenset[str]:
+    """Every name, attribute and identifier-like string in ``node``: what it may read by name."""
+    names = set()
+    for each in ast.walk(node):
+        if isinstance(each, ast.Name):
+            names.add(each.id)
+        elif isinstance(each, ast.Attribute):
+            names.add(each.attr)
+        elif isinstance(each, ast.Constant) and isinstance(each.value, str) and each.value.isidentifier():
+            names.add(each.value)
+    return frozenset(names)
 
 
 def import_time_parts(body: list[ast.stmt], prefix: str) -> Iterator[tuple[str, ast.AST]]:

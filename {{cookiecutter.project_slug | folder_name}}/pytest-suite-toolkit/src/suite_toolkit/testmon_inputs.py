@@ -10,6 +10,8 @@ testmon re-runs a test when Python code that ran *inside* it changes. These esca
   loads this plugin).
 * **Code run while a test module is collected.** The functions called while a test module is imported and
   collected (a class body calling the library, a parametrize list built by it) count for each of its tests.
+* **Code run in the processes the tests start** (``subprocesses``): the functions a Python process started during
+  a test ran, and the files it opened, count for every test that ran while it was alive.
 * **Import-time code**: constants, dicts, class attributes, default values, decorators. A change re-runs the tests
   that executed a function reading a changed name (or the decorated function itself), and the tests of a test
   module whose own import-time code reads it: ``testmon_module_changes = "precise"``. A change this cannot
@@ -25,7 +27,7 @@ import hashlib
 import inspect
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -34,12 +36,15 @@ from types import FrameType
 
 import pytest
 
-from suite_toolkit import private_api, settings
+from suite_toolkit import private_api, settings, settings_files
 from suite_toolkit.dependencies import Dependencies, Recorded
 from suite_toolkit.fingerprints import SKIPPED_FOLDERS
 from suite_toolkit.source import UNNAMED, Function, SourceFile, last_part
+from suite_toolkit.subprocesses import Subprocesses
 
 SESSION = ""
+INPUTS = "<testmon_inputs>"  # the files of the testmon_inputs setting, as one
+SettingsValues = Callable[[str], "dict[str, str] | None"]  # a settings file -> its keys and values' hashes
 CODE_SUFFIXES = (".py", ".pyc", ".pyo", ".pyd", ".so")
 
 
@@ -88,18 +93,31 @@ class Project:
 
     def relative(self, path: str) -> str | None:
         """``path`` relative to the project when it is an input there, else None."""
-        absolute = Path(os.path.abspath(path))
+        text = self.inside(path)
+        if text is None or text.endswith(CODE_SUFFIXES) or text in self.ignored:
+            return None
+        return None if text.rsplit("/", 1)[-1].startswith(".testmondata") else text
+
+    def inside(self, path: str) -> str | None:
+        """``path`` relative to the project, when it is in it and not in a tool's folder, else None."""
         try:
-            relative = absolute.relative_to(self.root)
+            relative = Path(os.path.abspath(path)).relative_to(self.root)
         except ValueError:
             return None
         parts = relative.parts
         if not parts or any(part.startswith(".") or part in SKIPPED_FOLDERS for part in parts[:-1]):
             return None
-        text = relative.as_posix()
-        if text.endswith(CODE_SUFFIXES) or text in self.ignored or parts[-1].startswith(".testmondata"):
+        return relative.as_posix()
+
+    def function_at(self, path: str, first_line: int) -> tuple[str, str] | None:
+        """The project's function whose code object starts at ``first_line`` of ``path`` (a lambda or a
+        comprehension: the function holding it), as (relative path, qualified name); None for a module's or a
+        class's body (import-time code, followed by name) and for code outside the project."""
+        relative = self.inside(path)
+        if relative is None or not relative.endswith(".py"):
             return None
-        return text
+        function = self.lines_of(relative).get(first_line)
+        return (relative, function.qualname) if function else None
 
     @cached_property
     def python_files(self) -> list[str]:
@@ -138,10 +156,17 @@ class Project:
                 self.shas[path] = "missing"
         return self.shas[path]
 
+    def unchanged(self, path: str, recorded: Recorded) -> bool:
+        """The Python file ``path`` has the bytes it had when ``recorded``: nothing in it needs parsing."""
+        return path in recorded.code and self.sha(path) == recorded.code[path]
+
     def function_hash(self, path: str, function: str) -> str:
+        if not (self.root / path).is_file():
+            return "missing"
         if function == UNNAMED:
             return "|".join(sorted(self.source(path).import_time.values()))
-        return "|".join(f.hash for f in self.source(path).functions_named(function)) or "missing"
+        found = self.source(path).function(function)
+        return found.hash if found else "missing"
 
 
 @dataclass
@@ -163,53 +188,116 @@ class Selection:
             self.tests.add(owner)
         else:
             self.modules.add(owner)
-        if len(self.reasons) < 5:
+        if reason not in self.reasons and len(self.reasons) < 3:
             self.reasons.append(reason)
 
 
-def select(project: Project, recorded: Recorded, precise: bool, patterns: Iterable[str]) -> Selection:
+def select(
+    project: Project, recorded: Recorded, precise: bool, patterns: Iterable[str], values: SettingsValues
+) -> Selection:
     selection = Selection()
+    changed_files = {path for path in recorded.files if path != INPUTS and project.sha(path) != recorded.files[path]}
+    narrowed = {path: settings_readers(project, recorded, path, values) for path in changed_files}
     for owner, paths in recorded.reads.items():
-        for path in paths:
-            if project.sha(path) != recorded.files.get(path):
-                selection.add(owner, f"{path} changed")
+        for path in paths & changed_files:
+            readers = narrowed[path]
+            if isinstance(readers, str):
+                selection.add(owner, readers)
+            elif owner == SESSION:
+                readers.add_to(selection)
+            else:
+                readers.add_to(selection, within=owner)
     extra = inputs_digest(project.root, patterns)
-    if extra != recorded.files.get("<testmon_inputs>", extra):
+    if extra != recorded.files.get(INPUTS, extra):
         selection.add(SESSION, "a file of testmon_inputs changed")
     for owner, calls in recorded.calls.items():
         for path, function in calls:
+            if project.unchanged(path, recorded):
+                continue
             if project.function_hash(path, function) != recorded.hashes.get((path, function)):
-                selection.add(owner, f"{path}: {function}, run while collecting {owner}, changed")
+                where = f"run while collecting {owner}" if "::" not in owner else "run by a process a test started"
+                selection.add(owner, f"{path}: {function}, {where}, changed")
     if recorded.import_time:
-        changed = changed_import_time(project, recorded.import_time)
+        changed = changed_import_time(project, recorded)
         if changed and (not precise or any(last_part(name) == UNNAMED for _, name in changed)):
             selection.add(SESSION, f"import-time code changed in {changed[0][0]}")
         elif changed:
-            follow_names(project, recorded, {last_part(name) for _, name in changed}, changed, selection)
+            path, name = changed[0]
+            readers = readers_of(project, recorded, {last_part(name) for _, name in changed}, f"{path}: {name} changed")
+            if readers.unattributable:
+                selection.add(SESSION, f"{readers.reason}, read by {readers.unattributable}")
+            else:
+                readers.add_to(selection)
     return selection
 
 
-def changed_import_time(project: Project, before: dict[str, dict[str, str]]) -> list[tuple[str, str]]:
+def settings_readers(project: Project, recorded: Recorded, path: str, values: SettingsValues) -> Readers | str:
+    """The tests whose code reads a changed key of the settings file ``path`` (by the key's last part, as a name,
+    an attribute or a string); or, when that cannot be told, why the whole file counts as changed."""
+    before = recorded.settings.get(path)
+    if before is None:
+        return f"{path} changed"
+    now = values(path)
+    if now is None:
+        return f"{path} changed, and it does not load"
+    if now.keys() != before.keys():
+        return f"{path} changed: keys added or removed ({', '.join(sorted(now.keys() ^ before.keys())[:3])})"
+    keys = sorted(key for key in now if now[key] != before[key])
+    if not keys:
+        return Readers(set(), set(), "")  # comments or layout: nothing reaches the code
+    readers = readers_of(project, recorded, {last_part(key) for key in keys}, f"{path}: {', '.join(keys[:3])} changed")
+    if readers.unattributable or not readers.named:
+        return f"{readers.reason}, read by {readers.unattributable or 'no code that names it'}"
+    return readers
+
+
+@dataclass
+class Readers:
+    """The tests (and test modules) whose code reads some names, and why they are selected."""
+
+    tests: set[str]
+    modules: set[str]
+    reason: str
+    unattributable: str = ""  # import-time code that reads a name and binds none: its readers cannot be told
+    named: bool = True  # some code of the project reads one of the names
+
+    def add_to(self, selection: Selection, within: str = SESSION) -> None:
+        """Select them, or only those of ``within`` (a test, or a test module)."""
+        module = within.split("::", 1)[0]
+        for test in self.tests:
+            if within in (SESSION, test, module):
+                selection.add(test, self.reason)
+        for each in self.modules:
+            if within in (SESSION, each) or module == each:
+                selection.add(within if "::" in within else each, self.reason)
+
+
+def changed_import_time(project: Project, recorded: Recorded) -> list[tuple[str, str]]:
     changed = []
+    before = recorded.import_time
     for path in sorted({*before, *project.python_files}):
+        if project.unchanged(path, recorded):
+            continue
         now = project.source(path).import_time if (project.root / path).exists() else {}
         then = before.get(path, {})
         changed += [(path, name) for name in sorted({*now, *then}) if now.get(name) != then.get(name)]
     return changed
 
 
-def follow_names(
-    project: Project, recorded: Recorded, names: set[str], changed: list[tuple[str, str]], selection: Selection
-) -> None:
-    """Select what reads a changed name: at import time (followed to the names it binds), in a function a test
-    executed, or in a test module's own import-time code."""
+def readers_of(project: Project, recorded: Recorded, names: set[str], reason: str) -> Readers:
+    """What reads one of ``names``: import-time code (followed to the names it binds), a function a test executed
+    (in its process or in one it started), or a test module's own import-time code."""
     files = project.python_files
+    names = set(names)
+    unattributable = ""
     growing = True
     while growing:  # X = Y + 1 at import time: a change to Y changes X
         growing = False
         for path in files:
             for bound, reads in project.source(path).import_time_reads.items():
-                if reads & names and last_part(bound) not in names:
+                if reads & names and bound == UNNAMED:
+                    unattributable = f"a statement of {path} that binds no name"
+                elif reads & names and last_part(bound) not in names:
                     names.add(last_part(bound))
                     growing = True
     reading = {
@@ -218,16 +306,20 @@ def follow_names(
         for function in project.source(path).functions
         if function.reads & names or last_part(function.qualname) in names
     }
-    for nodeid, functions in recorded.executed.items():
-        if functions & reading:
-            selection.add(nodeid, f"{changed[0][0]}: {changed[0][1]} changed, and the test runs code that reads it")
-    test_modules = {nodeid.split("::", 1)[0] for nodeid in recorded.executed}
-    for module in test_modules:
-        if (project.root / module).exists() and any(
-            reads & names or last_part(bound) in names
-            for bound, reads in project.source(module).import_time_reads.items()
-        ):
-            selection.add(module, f"{changed[0][0]}: {changed[0][1]} changed, read while collecting {module}")
+    if not recorded.executed and recorded.load_executed:
+        recorded.executed = recorded.load_executed()  # read only now: nothing needs it when nothing changed
+    tests = {nodeid for nodeid, functions in recorded.executed.items() if functions & reading}
+    test_modules = {nodeid.split("::", 1)[0] for nodeid in recorded.tests}
+    modules = {module for module in test_modules if reads_any(project, module, names)}
+    return Readers(tests, modules, reason, unattributable, named=bool(reading or modules))
+
+
+def reads_any(project: Project, path: str, names: set[str]) -> bool:
+    """The import-time code of ``path`` (a file that may be gone) reads one of ``names``, or binds one."""
+    if not (project.root / path).is_file():
+        return False
+    reads = project.source(path).import_time_reads.items()
+    return any(read & names or last_part(bound) in names for bound, read in reads)
 
 
 def inputs_digest(root: Path, patterns: Iterable[str]) -> str:
@@ -250,9 +342,15 @@ class Inputs:
         self.project = Project(config.rootpath, ignored, code)
         self.precise = settings.one_of(config, "testmon_module_changes", ("precise", "everything")) == "precise"
         self.selection: Selection | None = None
+        self.recorded = Recorded()  # as read before this run, when it selects
+        self.settings_files = settings_files.SettingsFiles(config, config.getini("testmon_settings"))
         self.known_files: set[str] = set()
+        self.known_tests = 0
         self.run = Recorded()
-        self.calls: set[tuple[str, str]] = set()  # made while the current test module is collected
+        self.calls: set[tuple[str, int]] = set()  # (file, first line) of functions run while a module is collected
+        self.collected: dict[str, set[tuple[str, str]]] = {}  # module -> functions, until a report carries them
+        self.subprocesses: Subprocesses | None = None
+        self.last_test = False
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionstart(self) -> None:
@@ -261,13 +359,33 @@ class Inputs:
         if not (private_api.testmon_collects(self.config) or private_api.testmon_selects(self.config)):
             OPENS.listening = False
             self.config.pluginmanager.unregister(self)
+        elif private_api.xdist_controller(self.config):
+            # Its workers run the tests and record what their sessions read; what it reads from now on (the
+            # other plugins' files at the end of the run) is nobody's input.
+            OPENS.owner = None
+        elif private_api.testmon_collects(self.config):
+            self.subprocesses = Subprocesses(self.project.root)  # the processes this one's tests start
+
+    def pytest_unconfigure(self) -> None:
+        if self.subprocesses is not None:
+            self.subprocesses.close()
+            self.subprocesses = None
 
     # Selection: before collection, since testmon skips collecting the files whose tests it does not select.
     def selected(self) -> Selection:
         if self.selection is None:
-            recorded = self.store.read()
-            self.selection = select(self.project, recorded, self.precise, self.config.getini("testmon_inputs"))
-            self.known_files = {nodeid.split("::", 1)[0] for nodeid in recorded.executed}
+            recorded = self.recorded = self.store.read(executed=False)
+            recorded.load_executed = self.store.read_executed
+            with OPENS.deaf():
+                self.selection = select(
+                    self.project,
+                    recorded,
+                    self.precise,
+                    self.config.getini("testmon_inputs"),
+                    self.settings_files.values,
+                )
+            self.known_files = {nodeid.split("::", 1)[0] for nodeid in recorded.tests}
+            self.known_tests = len(recorded.tests)
         return self.selection
 
     @pytest.hookimpl(tryfirst=True)
@@ -293,10 +411,14 @@ class Inputs:
             selection = self.selected()
             kept = {id(item) for item in items}
             again = [item for item in everything if id(item) not in kept and selection.wants(item.nodeid)]
+            by_testmon = len(items)
             items.extend(again)
+            private_api.take_back_deselected(self.config, again)  # they run: pytest's summary must not count them
+            known = max(self.known_tests, len(everything))
+            line = f"affected-only: {len(items)} of {known} tests run, {by_testmon} selected by pytest-testmon"
             if again:
-                reasons = "; ".join(selection.reasons)
-                self.config.stash[report_key] = f"testmon inputs: {len(again)} more tests selected ({reasons})"
+                line += f"; testmon inputs: {len(again)} more tests selected ({'; '.join(selection.reasons)})"
+            self.config.stash[report_key] = line
         return result
 
     # Recording: who opens what, and what runs while a test module is collected.
@@ -312,14 +434,15 @@ class Inputs:
         finally:
             sys.setprofile(None)
             OPENS.owner = SESSION
-            self.run.calls.setdefault(owner, set()).update(self.calls)
+            called = (self.project.function_at(*call) for call in self.calls)
+            self.collected.setdefault(owner, set()).update(function for function in called if function)
 
     def profile(self, frame: FrameType, event: str, arg: object) -> None:
         # Functions only: a module's or a class's body is import-time code, which the names analysis follows.
         if event == "call" and frame.f_code.co_flags & inspect.CO_OPTIMIZED:
             path = frame.f_code.co_filename
             if path.startswith(self.root_prefix) and path.endswith(".py") and "site-packages" not in path:
-                self.calls.add((path[len(self.root_prefix) :], frame.f_code.co_name))
+                self.calls.add((path, frame.f_code.co_firstlineno))
 
     @property
     def root_prefix(self) -> str:
@@ -329,8 +452,8 @@ class Inputs:
         OPENS.owner = None  # the session's own reads are over: the conftests, configuration, collection
 
     @pytest.hookimpl(wrapper=True)
-    def pytest_runtest_protocol(self, item: pytest.Item) -> Iterator[object]:
-        OPENS.owner = item.nodeid
+    def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[object]:
+        OPENS.owner, self.last_test = item.nodeid, nextitem is None
         try:
             return (yield)
         finally:
@@ -354,10 +477,15 @@ class Inputs:
         report = yield
         if call.when == "teardown":
             seen, OPENS.seen = OPENS.seen, []
-            report.suite_toolkit_reads = sorted({(owner, path) for owner, path in seen})  # sent by xdist workers
-            calls = self.run.calls
+            calls, self.collected = self.collected, {}
             report.suite_toolkit_calls = sorted((owner, *each) for owner, made in calls.items() for each in made)
-            self.run.calls.clear()
+            ran: set[tuple[str, str, str]] = set()
+            for process in self.subprocesses.after(item.nodeid, self.last_test) if self.subprocesses else ():
+                functions = {self.project.function_at(*code) for code in process.code} - {None}
+                ran.update((test, *function) for test in process.tests for function in functions)
+                seen += [(test, path) for test in process.tests for path in process.opened]
+            report.suite_toolkit_ran = sorted(ran)  # sent by xdist workers, as the rest
+            report.suite_toolkit_reads = sorted(set(seen))
         return report
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -369,6 +497,9 @@ class Inputs:
                 self.run.reads.setdefault(owner, set()).add(relative)
         for owner, path, function in getattr(report, "suite_toolkit_calls", ()):
             self.run.calls.setdefault(owner, set()).add((path, function))
+        for test, path, function in getattr(report, "suite_toolkit_ran", ()):  # in a process the test started
+            self.run.calls.setdefault(test, set()).add((path, function))
+            self.run.executed.setdefault(test, set()).add((path, function))
         for nodeid, files in (private_api.testmon_executed_lines(report) or {}).items():
             functions = self.run.executed.setdefault(nodeid, set())
             for path, lines in files.items():
@@ -385,9 +516,18 @@ class Inputs:
             relative for owner, path in OPENS.seen if owner == SESSION and (relative := self.project.relative(path))
         )
         run.files = {path: self.project.sha(path) for paths in run.reads.values() for path in paths}
-        run.files["<testmon_inputs>"] = inputs_digest(self.project.root, self.config.getini("testmon_inputs"))
+        with OPENS.deaf():
+            run.settings = {path: keys for path in run.files if (keys := self.settings_files.values(path))}
+        run.files[INPUTS] = inputs_digest(self.project.root, self.config.getini("testmon_inputs"))
         run.hashes = {call: self.project.function_hash(*call) for calls in run.calls.values() for call in calls}
-        run.import_time = {path: self.project.source(path).import_time for path in self.project.python_files}
+        before = self.store.read(executed=False) if self.selection is None else self.recorded  # unchanged: not parsed
+        run.code = {path: self.project.sha(path) for path in self.project.python_files}
+        run.import_time = {
+            path: before.import_time[path]
+            if self.project.unchanged(path, before) and path in before.import_time
+            else self.project.source(path).import_time
+            for path in self.project.python_files
+        }
         self.store.write(run)
 
     def pytest_report_collectionfinish(self) -> str | None:
@@ -405,3 +545,4 @@ def configure(config: pytest.Config) -> None:
     datafile = private_api.testmon_datafile(config)
     store = Dependencies(datafile.with_name(f"{datafile.name}-inputs"))
     config.pluginmanager.register(Inputs(config, store), "suite_toolkit.testmon_inputs")
+    config.pluginmanager.register(settings_files, "suite_toolkit.settings_files")  # the hook's own reader
