@@ -45,7 +45,8 @@ class Subprocesses:
     def after(self, nodeid: str, last: bool) -> Iterator[Ran]:
         """Count every live process for the test ``nodeid`` (called once its teardown is over), and give what
         each one that has ended ran; at the ``last`` test, every process."""
-        for log in sorted(self.folder.glob("*.log")):
+        for name in sorted(os.listdir(self.folder)):  # not Path.glob: called after every test, 0.1 ms each
+            log = self.folder / name
             tests = self.tests.setdefault(log, set())
             tests.add(nodeid)
             text = log.read_text(encoding="utf-8", errors="surrogateescape")

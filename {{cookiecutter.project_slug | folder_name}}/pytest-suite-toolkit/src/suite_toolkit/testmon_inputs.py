@@ -24,7 +24,6 @@ Python files are testmon's: they are never inputs here. Nothing is selected with
 from __future__ import annotations
 
 import hashlib
-import inspect
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -32,11 +31,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from types import FrameType
 
 import pytest
 
 from suite_toolkit import private_api, settings, settings_files
+from suite_toolkit.calls import Calls
 from suite_toolkit.dependencies import Dependencies, Recorded
 from suite_toolkit.fingerprints import SKIPPED_FOLDERS
 from suite_toolkit.source import UNNAMED, Function, SourceFile, last_part
@@ -347,7 +346,7 @@ class Inputs:
         self.known_files: set[str] = set()
         self.known_tests = 0
         self.run = Recorded()
-        self.calls: set[tuple[str, int]] = set()  # (file, first line) of functions run while a module is collected
+        self.calls: Calls | None = None  # records the functions run while a test module is collected
         self.collected: dict[str, set[tuple[str, str]]] = {}  # module -> functions, until a report carries them
         self.subprocesses: Subprocesses | None = None
         self.last_test = False
@@ -367,6 +366,8 @@ class Inputs:
             self.subprocesses = Subprocesses(self.project.root)  # the processes this one's tests start
 
     def pytest_unconfigure(self) -> None:
+        if self.calls is not None:
+            self.calls.close()
         if self.subprocesses is not None:
             self.subprocesses.close()
             self.subprocesses = None
@@ -427,26 +428,16 @@ class Inputs:
         if not isinstance(collector, pytest.Module):
             return (yield)
         owner = collector.nodeid
-        OPENS.owner, self.calls = owner, set()
-        sys.setprofile(self.profile)
+        OPENS.owner = owner
+        if self.calls is None:
+            self.calls = Calls(f"{self.project.root}{os.sep}")
         try:
-            return (yield)
+            with self.calls:
+                return (yield)
         finally:
-            sys.setprofile(None)
             OPENS.owner = SESSION
-            called = (self.project.function_at(*call) for call in self.calls)
+            called = (self.project.function_at(*call) for call in self.calls.made)
             self.collected.setdefault(owner, set()).update(function for function in called if function)
-
-    def profile(self, frame: FrameType, event: str, arg: object) -> None:
-        # Functions only: a module's or a class's body is import-time code, which the names analysis follows.
-        if event == "call" and frame.f_code.co_flags & inspect.CO_OPTIMIZED:
-            path = frame.f_code.co_filename
-            if path.startswith(self.root_prefix) and path.endswith(".py") and "site-packages" not in path:
-                self.calls.add((path, frame.f_code.co_firstlineno))
-
-    @property
-    def root_prefix(self) -> str:
-        return f"{self.project.root}{os.sep}"
 
     def pytest_collection_finish(self) -> None:
         OPENS.owner = None  # the session's own reads are over: the conftests, configuration, collection
