@@ -37,13 +37,17 @@ def head(project: Path) -> str:
 # -- pre-commit ---------------------------------------------------------------------------------------------------
 
 
+def path_without_uv() -> str:
+    """This machine's PATH less every folder holding a uv: a new user's, who has only Python and make."""
+    folders = os.environ["PATH"].split(os.pathsep)
+    return os.pathsep.join(folder for folder in folders if folder and not (Path(folder) / "uv").exists())
+
+
 @pytest.fixture(scope="module")
 def offline_hook_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """What a developer's shell gives the hook: uv on PATH, and here, no network and no pre-commit cache."""
-    bin_dir = tmp_path_factory.mktemp("bin")
-    (bin_dir / "uv").symlink_to(UV)
+    """What a new user's shell gives the hook: no uv on PATH, and here, no network and no pre-commit cache."""
     return {
-        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "PATH": path_without_uv(),
         "UV_OFFLINE": "1",
         "PRE_COMMIT_HOME": str(tmp_path_factory.mktemp("pre-commit-home")),
         **GIT_IDENTITY,
@@ -52,11 +56,13 @@ def offline_hook_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]
 
 @pytest.fixture(scope="module")
 def committed_project(tmp_path_factory: pytest.TempPathFactory, offline_hook_env: dict[str, str]) -> Path:
-    """The default project under git: `make setup` installed the hook, and the first commit went through it."""
+    """The default project under git, set up as its README says from a PATH without uv: `make setup` installed uv
+    into .tools/ (from PyPI, as for a user), the environment and the hook; the first commit went through the hook."""
     project = bake(tmp_path_factory.mktemp("pre-commit"))
     git(project, "init", "-q")
-    setup = make(project, "setup", **offline_hook_env)
+    setup = execute(["make", "setup"], project, PATH=offline_hook_env["PATH"])
     assert setup.returncode == 0, setup.stdout + setup.stderr
+    assert (project / ".tools" / "bin" / "uv").is_file(), "make setup did not install uv into .tools/"
     assert (project / ".git" / "hooks" / "pre-commit").is_file(), setup.stdout
     git(project, "add", "-A")
     first = commit(project, "Initial commit", **offline_hook_env)
@@ -73,7 +79,7 @@ def test_make_setup_outside_git_says_how_to_get_the_hook(installed_default_proje
 
 
 def test_every_hook_passes_on_the_whole_fresh_project(committed_project: Path, offline_hook_env) -> None:
-    command = ["uv", "run", "--no-sync", "pre-commit", "run", "--all-files"]
+    command = [".venv/bin/pre-commit", "run", "--all-files"]  # as the README says
     result = execute(command, committed_project, **offline_hook_env)
 
     assert result.returncode == 0, result.stdout + result.stderr
