@@ -47,16 +47,16 @@ def test_pending_orders_a_large_queue_by_score(task_queue, ticket, clock, mixed_
 
 
 def test_expiring_timeouts_touches_only_overdue_tasks(task_queue, ticket, agent, clock) -> None:
-    fast = task_queue.enqueue_many(ticket.id, [("build", Priority.LOW)] * 150, timeout_seconds=1)
-    task_queue.enqueue_many(ticket.id, [("build", Priority.LOW)] * 150, timeout_seconds=100)
-    for _ in range(300):
+    fast = task_queue.enqueue_many(ticket.id, [("build", Priority.LOW)] * 50, timeout_seconds=1)
+    task_queue.enqueue_many(ticket.id, [("build", Priority.LOW)] * 50, timeout_seconds=100)
+    for _ in range(100):
         task_queue.claim_next(agent.id)
     clock.advance(2)
 
     expired = task_queue.expire_timed_out()
 
     assert sorted(task.id for task in expired) == sorted(task.id for task in fast)
-    assert task_queue.counts()[TaskStatus.CLAIMED] == 150
+    assert task_queue.counts()[TaskStatus.CLAIMED] == 50
 
 
 def test_working_through_a_large_queue_finishes_every_task_once(task_queue, ticket, agent, mixed_priorities) -> None:
