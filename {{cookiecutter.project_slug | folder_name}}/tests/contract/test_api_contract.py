@@ -53,7 +53,8 @@ def test_the_api_matches_the_committed_openapi_document(service: Service) -> Non
     assert not differences, (
         "the API no longer matches openapi.json, the contract its consumers build against:\n  "
         + "\n  ".join(differences)
-        + "\nIf the change is meant (and its consumers agree): `make openapi`, then commit openapi.json."
+        + "\nA field removed, renamed or retyped breaks the clients that read it. Regenerate the document only for"
+        + " a change you meant and its consumers accept (`make openapi`, then commit openapi.json); else fix the API."
     )
 
 

@@ -21,6 +21,45 @@ def test_a_submitted_ticket_is_worked_through_to_done(http: httpx.Client) -> Non
     assert {task["result"] for task in done["tasks"]} == {f"echo done for ticket {ticket['id']}"}
 
 
+def test_a_ticket_reads_back_with_every_field_a_client_relies_on(http: httpx.Client) -> None:
+    # The body clients parse, field by field: a field dropped or renamed fails here, not only in the snapshot of
+    # tests/contract (which `make openapi` would make green again).
+    submitted = {
+        "title": "Quarterly report",
+        "description": "For the finance team",
+        "priority": "HIGH",
+        "tasks": [{"type": "echo", "priority": "LOW"}],
+    }
+    created = http.post("/tickets", json=submitted)
+    assert created.status_code == 201, created.text
+    ticket_id, task_id = created.json()["id"], created.json()["tasks"][0]["id"]
+
+    settled(http, created.json())
+    read = http.get(f"/tickets/{ticket_id}")
+
+    assert read.status_code == 200
+    assert read.json() == {
+        "id": ticket_id,
+        "title": "Quarterly report",
+        "description": "For the finance team",
+        "priority": "HIGH",
+        "status": TicketStatus.DONE.value,
+        "tasks": [
+            {
+                "id": task_id,
+                "type": "echo",
+                "priority": "LOW",
+                "status": TaskStatus.COMPLETED.value,
+                "retry_count": 0,
+                "result": f"echo done for ticket {ticket_id}",
+                "error": None,
+            }
+        ],
+    }
+    assert created.json().keys() == read.json().keys()
+    assert created.json()["tasks"][0].keys() == read.json()["tasks"][0].keys()
+
+
 def test_a_task_nobody_handles_is_retried_then_blocks_its_ticket(http: httpx.Client, settings) -> None:
     ticket = submit(http, "echo", "no-such-type")
 
