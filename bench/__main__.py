@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bench import (
     analytics,
+    example_suite,
     isolation,
     mutations,
     parallel,
@@ -92,6 +93,7 @@ SECTIONS = {
     "history-merge": lambda project, folder, rounds: analytics.measure_merge(project, rounds),
     "false-alarms": lambda project, folder, rounds: analytics.measure_false_alarms(project),
     "unit-tier": lambda project, folder, rounds: unit_tier.measure(project, rounds),
+    "example-suite": lambda project, folder, rounds: example_suite.measure(project, max(3, rounds // 2)),
     "service": lambda project, folder, rounds: service_e2e.measure(
         project, folder, database_url(), redis_url(), rounds
     ),

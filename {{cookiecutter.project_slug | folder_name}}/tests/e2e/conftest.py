@@ -1,9 +1,10 @@
 """End-to-end tier: the service as it is deployed, a process of its own, driven over HTTP.
 
-Each test module gets a database of its own, created with every table before its first test and dropped after
-its last, and a service started on it (``python -m {{ cookiecutter.package_name }} --port 0``) once it is ready; after the
-module's last test the service gets SIGTERM and must exit with status 0. ``http`` is a client of that service.
-The databases are created on the PostgreSQL server at ``DATABASE_URL_TEST``.  # [if postgresql]
+The tier gets a database of its own, created with every table before its first test and dropped after its last,
+and one service started on it (``python -m {{ cookiecutter.package_name }} --port 0``) once it is ready: starting the process
+costs more than most of these tests, and each test works on tickets of its own. After the tier's last test the
+service gets SIGTERM and must exit with status 0. ``http`` is a client of that service; a test about starting or
+stopping starts a process of its own. The databases are created on the PostgreSQL server at ``DATABASE_URL_TEST``.  # [if postgresql]
 The databases are SQLite files in the worker's temporary directory.  # [if sqlite]
 The service publishes on the Redis at ``REDIS_URL_TEST``, on this test process's channels (``event_bus`` hears them).  # [if redis]
 Without a server, the tests that need it skip with one line saying how to start it.  # [if servers]
@@ -24,20 +25,20 @@ from tests.fixtures.database import DatabaseFactory
 from tests.helpers.service_process import ServiceProcess, running
 
 
-@pytest.fixture(scope="module")
-def e2e_engine(make_database: DatabaseFactory, request: pytest.FixtureRequest) -> Iterator[Engine]:
-    with make_database(request.module.__name__.rsplit(".", 1)[-1]) as engine:
+@pytest.fixture(scope="package")
+def e2e_engine(make_database: DatabaseFactory) -> Iterator[Engine]:
+    with make_database("e2e") as engine:
         yield engine
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def service_environment(
     e2e_engine: Engine,
     redis_server_url: str,  # [if redis]
     event_channels: str,  # [if redis]
 ) -> dict[str, str]:
-    """What the service process is started with: the module's database, the test Redis and this process's channels."""  # [if redis]
-    """What the service process is started with: the module's database."""  # [if no_redis]
+    """What the service process is started with: the tier's database, the test Redis and this process's channels."""  # [if redis]
+    """What the service process is started with: the tier's database."""  # [if no_redis]
     return {
         "DATABASE_URL": e2e_engine.url.render_as_string(hide_password=False),
         "REDIS_URL": redis_server_url,  # [if redis]
@@ -45,7 +46,7 @@ def service_environment(
     }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def service_process(service_environment: dict[str, str]) -> Iterator[ServiceProcess]:
     with running(service_environment) as process:
         yield process
@@ -59,7 +60,7 @@ def http(service_process: ServiceProcess) -> Iterator[httpx.Client]:
 
 @pytest.fixture
 def db(e2e_engine: Engine) -> DatabaseService:
-    """The module's database, as the service left it, in short sessions: a test reads it, the service owns it (a
+    """The tier's database, as the service left it, in short sessions: a test reads it, the service owns it (a
     transaction held open for the whole test would keep the service's writes waiting)."""
     return DatabaseService(e2e_engine)
 
