@@ -12,7 +12,8 @@ from tests.baking import execute, make
 
 
 @pytest.fixture(scope="module")
-def report_page(installed_default_project: Path) -> Path:
+def made_report(installed_default_project: Path) -> tuple[Path, str]:
+    """The page `make test-report` wrote, and what it printed."""
     project = installed_default_project
     seeded = project / "tests" / "unit" / "test_seeded_flaky.py"  # fails once, then passes: a flaky test to show
     seeded.write_text('import os\n\n\ndef test_fails_when_told():\n    assert os.environ.get("FAIL_NOW") != "1"\n')
@@ -30,7 +31,12 @@ def report_page(installed_default_project: Path) -> Path:
         assert result.returncode == 0, result.stdout[-3000:]
     result = make(project, "test-report")
     assert result.returncode == 0, result.stdout + result.stderr
-    return project / "test-report.html"
+    return project / "test-report.html", result.stdout
+
+
+@pytest.fixture(scope="module")
+def report_page(made_report: tuple[Path, str]) -> Path:
+    return made_report[0]
 
 
 @pytest.fixture
@@ -46,6 +52,12 @@ def page(browser, report_page: Path):
 
 def section(page, heading: str):
     return page.locator("section", has=page.locator("h2", has_text=heading))
+
+
+def test_make_test_report_prints_where_the_page_is_in_full(made_report: tuple[Path, str]) -> None:
+    page, printed = made_report
+    assert f"wrote {page.resolve()}" in printed.splitlines()
+    assert f"open it in a browser: {page.resolve().as_uri()}" in printed.splitlines()
 
 
 def test_the_page_renders_without_an_error(page) -> None:

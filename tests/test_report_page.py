@@ -368,7 +368,7 @@ def test_the_cards_count_runs_and_alert_on_regressions_and_candidates(page, data
     assert card("slow tests").locator("b").text_content() == str(data["speeds"]["slow"])
 
 
-def test_a_few_runs_get_a_label_each_with_the_commit_under_it(browser, tmp_path: Path) -> None:
+def test_a_few_runs_get_a_label_each_with_the_run_and_its_commit_under_it(browser, tmp_path: Path) -> None:
     data = sample()
     data["runs"] = [run for run in data["runs"] if run["full"]][:4]
     page = open_report(browser, data, tmp_path)
@@ -376,10 +376,67 @@ def test_a_few_runs_get_a_label_each_with_the_commit_under_it(browser, tmp_path:
     assert len(labels) == 4
     assert all(re.fullmatch(r"[A-Z][a-z]{2} \d{1,2} \d\d:\d\d", label) for label in labels)
     commits = page.locator("#chart-full-runs text.x-under").all_text_contents()
-    assert commits == [run["commit"][:7] for run in data["runs"]]
+    assert commits == [f"run {run['id']} {run['commit'][:7]}" for run in data["runs"]]
     assert page.locator("#chart-partial-runs").text_content().count("No partial run") == 1
     assert page.errors == []
     page.close()
+
+
+def runs_close_together(count: int, seconds_apart: int) -> dict:
+    """The sample with its runs moved to start ``seconds_apart`` one after another, on one morning."""
+    data = sample()
+    data["runs"] = data["runs"][:count]
+    for number, run in enumerate(data["runs"]):
+        run["started"] = (START + timedelta(seconds=seconds_apart * number)).isoformat(timespec="seconds")
+    return data
+
+
+def assert_apart(locator) -> None:
+    boxes = [locator.nth(index).bounding_box() for index in range(locator.count())]
+    assert all(left["x"] + left["width"] < right["x"] for left, right in pairwise(boxes))
+
+
+def test_twenty_runs_in_a_minute_are_told_apart_by_their_ids_on_the_axis(browser, tmp_path: Path) -> None:
+    data = runs_close_together(20, 3)
+    page = open_report(browser, data, tmp_path)
+    axis = page.locator("#chart-pass-rate text.x-tick")
+    labels = axis.all_text_contents()
+    assert labels == [f"run {run['id']}" for run in data["runs"]][::2]
+    assert_apart(axis)
+    assert_apart(page.locator("#chart-pass-rate text.x-under"))
+    assert page.locator("#chart-pass-rate text.x-under").first.text_content() == "Nov 10 01:00:00"
+    assert "in the order they ran" in page.locator("#axis-note").text_content()
+    xs = page.eval_on_selector_all("#chart-pass-rate circle.point", "ps => ps.map(p => +p.getAttribute('cx'))")
+    assert len(set(xs)) == len(xs) == 20  # a point of its own for each run
+    assert page.errors == []
+    page.close()
+
+
+def test_runs_within_an_hour_get_ticks_every_few_minutes(browser, tmp_path: Path) -> None:
+    page = open_report(browser, runs_close_together(12, 300), tmp_path)
+    axis = page.locator("#chart-full-runs text.x-tick")
+    labels = axis.all_text_contents()
+    assert len(labels) >= 4
+    assert all(re.fullmatch(r"01:\d\d", label) for label in labels), labels
+    assert len(set(labels)) == len(labels)
+    assert_apart(axis)
+    assert page.locator("#chart-full-runs text.x-under").all_text_contents() == ["Nov 10"]  # the date, once
+    assert page.locator("#axis-note").count() == 0  # to scale
+    page.close()
+
+
+def test_every_column_has_a_tooltip_and_a_line_in_the_legend_under_its_table(page) -> None:
+    for table_id in ("regressions", "flaky", "quarantine-candidates", "all-tests"):
+        headers = page.locator(f"#{table_id} th")
+        titles = [headers.nth(index).get_attribute("title") for index in range(headers.count())]
+        assert all(titles), table_id
+        legend = page.locator("section", has=page.locator(f"#{table_id}")).locator("dl.columns")
+        assert legend.is_visible()
+        assert legend.locator("dt").all_text_contents() == headers.all_text_contents()
+    lines = page.locator("section", has=page.locator("#all-tests")).locator("dl.columns div")
+    legend = dict(zip(lines.locator("dt").all_text_contents(), lines.locator("dd").all_text_contents(), strict=True))
+    assert legend["runs"].startswith("the runs in the test history")
+    assert legend["pass %"] == "the share of those runs in which it passed"
 
 
 def test_without_runs_every_part_says_what_to_do(browser, tmp_path: Path) -> None:

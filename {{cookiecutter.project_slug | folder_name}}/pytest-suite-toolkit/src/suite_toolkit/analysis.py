@@ -37,6 +37,7 @@ class Run:
     mode: str  # serial, or "xdist N"
     selection: str  # full, partial, or "shard I/N"
     seconds: float
+    tree_sha: str | None = None  # the git tree of its files when they were not commit_sha's (changes not committed)
 
     @property
     def kind(self) -> str:

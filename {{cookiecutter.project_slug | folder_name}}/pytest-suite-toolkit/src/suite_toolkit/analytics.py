@@ -208,7 +208,7 @@ class Analytics:
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         if self.code is None:  # an xdist worker
             return
-        commit, version = self.code.result()  # read in any case: git's processes end here
+        code = self.code.result()  # read in any case: git's processes end here
         if not self.recording:
             return
         if exitstatus not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):  # interrupted: not a run to keep
@@ -216,8 +216,8 @@ class Analytics:
             return
         selection = selection_of(self.config, self.deselected)
         run = Run(
-            uuid.uuid4().hex, self.config.option.analytics_batch, self.started, commit, version, environment(),
-            mode_of(self.config), selection, time.time() - self.started,
+            uuid.uuid4().hex, self.config.option.analytics_batch, self.started, code.commit, code.version,
+            environment(), mode_of(self.config), selection, time.time() - self.started, code.tree,
         )  # fmt: skip
         limits = self.thresholds
         recording = self.recording

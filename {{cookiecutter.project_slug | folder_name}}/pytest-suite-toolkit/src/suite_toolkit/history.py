@@ -1,6 +1,8 @@
 """The test history: every run of the suite in one SQLite file, and what can be read from it.
 
-``runs`` holds a row per run: when, which commit, which code and environment, and what kind of run it was (serial
+``runs`` holds a row per run: when, which commit (HEAD then, and the git tree of the files when they were not
+HEAD's: a run of changes committed later, ``fingerprints.commits_made_of`` finds the commit), which code and
+environment, and what kind of run it was (serial
 or under xdist with N workers; the whole suite, a part of it, or one of N shards), with a ``uid`` that stays the
 same when histories are merged and the ``batch`` of shards it belongs to. ``results`` holds a row per test per run
 (outcome, setup/call/teardown seconds, tier, xdist worker, reruns, quarantined) and ``regressions`` what the plugin
@@ -22,14 +24,17 @@ from pathlib import Path
 
 from suite_toolkit.analysis import Baseline, Measurement, Regression, Run, median
 
-VERSION = 2  # PRAGMA user_version of a history this module reads and writes
+VERSION = 3  # PRAGMA user_version of a history this module reads and writes
+# What turns a history of an older version into this one without losing a run: version -> SQL. An older version
+# with no way here is moved aside.
+MIGRATIONS = {2: "ALTER TABLE runs ADD COLUMN tree_sha TEXT"}
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
     uid TEXT NOT NULL UNIQUE,
     batch TEXT,              -- the shards of one CI run share it; NULL for a run on its own
     started REAL NOT NULL,
-    commit_sha TEXT,
+    commit_sha TEXT,         -- HEAD when the run started
     code_version TEXT NOT NULL,
     environment TEXT NOT NULL,
     mode TEXT NOT NULL,      -- serial, or "xdist N"
@@ -37,7 +42,8 @@ CREATE TABLE IF NOT EXISTS runs (
     kind TEXT NOT NULL,      -- what a baseline is comparable with: the mode and the selection without the shard
     tests INTEGER NOT NULL,
     failed INTEGER NOT NULL,
-    seconds REAL NOT NULL
+    seconds REAL NOT NULL,
+    tree_sha TEXT            -- the git tree of the files when they were not commit_sha's (else NULL)
 );
 CREATE INDEX IF NOT EXISTS runs_by_kind ON runs (kind);
 CREATE TABLE IF NOT EXISTS results (
@@ -64,7 +70,8 @@ CREATE TABLE IF NOT EXISTS regressions (  -- as the plugin found them at the end
 CREATE INDEX IF NOT EXISTS regressions_by_run ON regressions (run_id);
 """
 RUN_COLUMNS = (
-    "uid, batch, started, commit_sha, code_version, environment, mode, selection, kind, tests, failed, seconds"
+    "uid, batch, started, commit_sha, code_version, environment, mode, selection, kind, tests, failed, seconds, "
+    "tree_sha"
 )
 RESULT_COLUMNS = "nodeid, tier, worker, outcome, setup, call, teardown, reruns, quarantined"
 REGRESSION_COLUMNS = "nodeid, seconds, baseline"
@@ -90,7 +97,10 @@ class History:
         connection = sqlite3.connect(self.path)
         version = connection.execute("PRAGMA user_version").fetchone()[0]
         tables = connection.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
-        if version != VERSION and tables:
+        if version in MIGRATIONS and tables:
+            with connection:
+                connection.execute(MIGRATIONS[version])
+        elif version != VERSION and tables:
             # Written by an older version of the plugin: moved aside, not changed or lost.
             connection.close()
             self.path.rename(self.path.with_name(f"{self.path.name}.v{version or 1}"))
@@ -129,10 +139,10 @@ class History:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.connect() as db:
             run_id = db.execute(
-                f"INSERT INTO runs ({RUN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?)",
+                f"INSERT INTO runs ({RUN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?)",
                 (
                     *(run.uid, run.batch, run.started, run.commit_sha, run.code_version, run.environment),
-                    *(run.mode, run.selection, run.kind, run.seconds),
+                    *(run.mode, run.selection, run.kind, run.seconds, run.tree_sha),
                 ),
             ).lastrowid
             db.executemany("INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows())
@@ -159,10 +169,13 @@ class History:
             for other in others:
                 db.execute("ATTACH DATABASE ? AS other", (str(other),))
                 try:
+                    # A shard that recorded nothing uploads the history as it was restored: maybe an older version.
+                    present = {row[1] for row in db.execute("PRAGMA other.table_info(runs)")}
+                    selected = ", ".join(c if c in present else "NULL" for c in RUN_COLUMNS.split(", "))
                     with db:
                         last = db.execute("SELECT coalesce(max(id), 0) FROM main.runs").fetchone()[0]
                         db.execute(
-                            f"INSERT INTO main.runs ({RUN_COLUMNS}) SELECT {RUN_COLUMNS} FROM other.runs "
+                            f"INSERT INTO main.runs ({RUN_COLUMNS}) SELECT {selected} FROM other.runs "
                             "WHERE uid NOT IN (SELECT uid FROM main.runs) ORDER BY started"
                         )
                         for table, columns in (("results", RESULT_COLUMNS), ("regressions", REGRESSION_COLUMNS)):

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import argparse
 import json
+from functools import partial
 from pathlib import Path
 
+from suite_toolkit.fingerprints import commits_made_of
 from suite_toolkit.history import History
 from suite_toolkit.report.data import collect
 from suite_toolkit.report.page import render
@@ -73,13 +75,16 @@ def main(argv: list[str] | None = None) -> int:
                 summary.write(markdown({"runs": [], "latest": []}))
             return 0
         parser.error(f"{options.history} does not exist yet: run the tests first")
-    data = collect(history, quarantine_after=options.quarantine_after, latest_ids=merged)
+    # The commits of runs made before their commit existed are looked up in the repository the history is in.
+    committed = partial(commits_made_of, options.history.resolve().parent)
+    data = collect(history, quarantine_after=options.quarantine_after, latest_ids=merged, committed=committed)
     if options.json:
         options.json.write_text(json.dumps(data, indent=2), encoding="utf-8")
-        print(f"wrote {options.json}")
+        print(f"wrote {options.json.resolve()}")
     if options.html:
         options.html.write_text(render(data), encoding="utf-8")
-        print(f"wrote {options.html}")
+        page = options.html.resolve()
+        print(f"wrote {page}\nopen it in a browser: {page.as_uri()}")
     if options.summary:
         with options.summary.open("a", encoding="utf-8") as summary:
             summary.write(markdown(data))

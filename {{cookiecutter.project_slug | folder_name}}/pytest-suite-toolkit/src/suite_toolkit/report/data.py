@@ -3,10 +3,15 @@
 The shards of one CI run (runs with the same ``batch``) are one run here: their tests and tiers added up, the
 longest shard's seconds, and a full run when the shards cover all N of N. "The tests" are those of the latest full
 run and of the runs after it: a test that no longer exists is not counted, listed or drawn.
+
+A run's ``commit`` is the commit whose files it tested: HEAD when it ran, when git's files were HEAD's; else the
+commit made of its files afterwards (the pre-commit hook's runs, ``make test`` before ``git commit``), which
+``committed`` finds in git; else HEAD, with ``uncommitted`` true: changes that are in no commit (yet).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 
 from suite_toolkit.analysis import kind_of_selection, speed_of
@@ -15,16 +20,26 @@ from suite_toolkit.history import History
 RUNS_SHOWN = 100
 SLOWEST_SHOWN = 15
 BASELINE_RUNS = 5  # the plugin's default analytics_baseline_runs
+# (HEAD then, tree, when) of runs of changes not committed then -> the commit made of each (HEAD then, tree)
+Committed = Callable[[Iterable[tuple[str | None, str, float]]], dict[tuple[str | None, str], str]]
 # A run's counts in the data -> their columns in ``History.runs``
 COUNTS = {"tests": "tests", "passed": "passed", "failed": "failures", "errors": "errors",
           "server_errors": "server_errors", "skipped": "skipped"}  # fmt: skip
 
 
-def collect(history: History, quarantine_after: int = 2, latest_ids: list[int] | None = None) -> dict:
+def collect(
+    history: History,
+    quarantine_after: int = 2,
+    latest_ids: list[int] | None = None,
+    committed: Committed | None = None,
+) -> dict:
     """Everything the page shows, as plain data (this is also the JSON output). "The latest run" (its regressions,
     failures, slowest tests; what the CI summary describes) is the newest run, with the other shards of its batch;
-    or the runs ``latest_ids`` names (a CI run's, just merged: none when it recorded nothing)."""
+    or the runs ``latest_ids`` names (a CI run's, just merged: none when it recorded nothing). ``committed``
+    (``fingerprints.commits_made_of`` in the project's repository) names the commits runs of uncommitted changes
+    were made for; without it, they are HEAD's with ``uncommitted`` true."""
     runs = group_batches(history.runs(RUNS_SHOWN))
+    name_commits(runs, committed)
     run_of = {run_id: run for run in runs for run_id in run["ids"]}
     for run_id, tier, seconds in history.seconds_per_tier(list(run_of)) if runs else []:
         tiers = run_of[run_id]["tiers"]
@@ -44,9 +59,11 @@ def collect(history: History, quarantine_after: int = 2, latest_ids: list[int] |
                 "nodeid": nodeid,
                 "tier": tier,
                 "baseline": round(baseline.median, 4) if baseline else None,
-                "runs": baseline.runs if baseline else 0,
+                "baseline_runs": baseline.runs if baseline else 0,  # the passing runs its median is over
                 "speed": speed_of(baseline.median) if baseline else None,
                 "last_outcome": outcome,
+                "runs": passed + failed,  # in the history kept, with an outcome of its own: what pass % is over
+                "passed": passed,
                 "pass_rate": percent(passed, passed + failed),
                 "flaky": flaky.get(nodeid, (0, 0, False))[0],
             }
@@ -116,6 +133,7 @@ def group_batches(rows: list[dict]) -> list[dict]:
                 "ids": [],
                 "started": datetime.fromtimestamp(row["started"], timezone.utc).isoformat(timespec="seconds"),
                 "commit": row["commit_sha"],
+                "tree": row["tree_sha"],  # set when its files were not the commit's: name_commits looks further
                 "code": row["code_version"],
                 "mode": row["mode"],
                 "selection": row["selection"],
@@ -143,6 +161,31 @@ def group_batches(rows: list[dict]) -> list[dict]:
         ran = run["passed"] + run["failed"] + run["errors"]
         run["pass_rate"] = percent(run["passed"], ran)
     return runs
+
+
+def name_commits(runs: list[dict], committed: Committed | None) -> None:
+    """Each run's ``commit``: the commit made of its files when they were not HEAD's (``committed`` finds it); and
+    ``uncommitted``, true when no commit was made of them. (A run recorded before the history kept trees names HEAD
+    as it was.)"""
+    pending = [(run["commit"], run["tree"], epoch_of(run["started"])) for run in runs if run["tree"]]
+    made = committed(pending) if committed and pending else {}
+    for run in runs:
+        tree = run.pop("tree")
+        found = made.get((run["commit"], tree)) if tree else None
+        run["commit"] = found or run["commit"]
+        run["uncommitted"] = bool(tree) and found is None
+
+
+def epoch_of(started: str) -> float:
+    return datetime.fromisoformat(started).timestamp()
+
+
+def commit_text(run: dict) -> str:
+    """A run's commit in words: ``abc1234``, ``abc1234 + uncommitted changes``, or ``uncommitted changes``."""
+    commit = (run.get("commit") or "")[:7]
+    if run.get("uncommitted"):
+        return f"{commit} + uncommitted changes" if commit else "uncommitted changes"
+    return commit
 
 
 def shard_coverage(shards: list[str]) -> dict:

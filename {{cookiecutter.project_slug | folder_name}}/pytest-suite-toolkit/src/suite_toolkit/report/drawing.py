@@ -17,14 +17,26 @@ from typing import NamedTuple
 
 COLOURS = ["#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#ca8a04", "#db2777"]
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]  # not %b: locale-free
-HOUR, DAY = 3600, 86400
-# Steps the time axis may take, smallest first: whole hours, then whole days, then weeks (which start on Mondays).
-TIME_STEPS = [HOUR * n for n in (1, 2, 3, 6, 12)] + [DAY * n for n in (1, 2, 7, 14, 28)]
+MINUTE, HOUR, DAY = 60, 3600, 86400
+# Steps the time axis may take, smallest first: seconds, minutes, hours, days, then weeks (which start on Mondays).
+TIME_STEPS = (
+    [1, 5, 10, 15, 30]
+    + [MINUTE * n for n in (1, 2, 5, 10, 15, 30)]
+    + [HOUR * n for n in (1, 2, 3, 6, 12)]
+    + [DAY * n for n in (1, 2, 7, 14, 28)]
+)
 MONDAY = 4 * DAY  # the epoch fell on a Thursday
+SHORTEST_SPAN = 10 * MINUTE  # one run, or a few within seconds, sit in the middle of ten minutes
 # The drawing area of a time chart, in SVG units; the page scales it to its width.
 WIDTH, LEFT, RIGHT, TOP, BOTTOM = 1040, 64, 44, 16, 46
 INSET = 10  # keeps the first and last points off the axes
 LABEL_ROOM = 96  # SVG units an x label ("Nov 24 02:10") needs so that two never touch
+POINT_ROOM = 8  # SVG units between two runs below which their points (7 across) overlap
+RUNS_PER_LABEL = (1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000)  # on an axis of runs, a label every N runs
+RUN_ORDER_NOTE = (
+    "Some runs ran too close together to draw to scale: the runs are drawn in the order they ran, evenly spaced, "
+    "with a run's id on the axis and when it started (UTC) under it."
+)
 
 
 class Point(NamedTuple):
@@ -33,8 +45,25 @@ class Point(NamedTuple):
     time: float  # seconds since the epoch
     value: float | None
     run: int
-    about: str  # the tooltip's words after the value: when, which commit, which selection
-    commit: str  # the short commit, printed under the date when there is room
+    about: str  # the tooltip's words after the run and the value: when, which commit, which selection
+    commit: str  # the short commit, printed under the run's label when there is room
+
+
+class Tick(NamedTuple):
+    x: float
+    label: str
+    under: str  # a second line: what the label leaves out (the date, the run and its commit)
+    time: float
+    run: int | None = None  # a tick of one run
+
+
+class Axis(NamedTuple):
+    """The x axis that time charts share, so that a run is at the same place in each."""
+
+    place: dict[int, float]  # run id -> x
+    ticks: list[Tick]
+    marks: list[float]  # a short mark for each run without a tick, on an axis of runs
+    note: str  # how to read it, when it is not time to scale
 
 
 def epoch(started: str) -> float:
@@ -50,8 +79,8 @@ def day_text(moment: float) -> str:
     return f"{MONTHS[when.tm_mon - 1]} {when.tm_mday}"
 
 
-def when_text(moment: float) -> str:
-    return f"{day_text(moment)} {time.strftime('%H:%M', time.gmtime(moment))}"
+def when_text(moment: float, seconds: bool = False) -> str:
+    return f"{day_text(moment)} {time.strftime('%H:%M:%S' if seconds else '%H:%M', time.gmtime(moment))}"
 
 
 def iso_text(moment: float) -> str:
@@ -78,19 +107,21 @@ def decimals(step: float) -> int:
 
 
 def time_ticks(start: float, end: float, most: int) -> list[tuple[float, str, str]]:
-    """At most ``most`` ticks on whole hours or UTC days between start and end: (time, label, line under it).
+    """At most ``most`` ticks on round times between start and end (whole seconds, minutes, hours, UTC days or
+    weeks): (time, label, line under it).
 
-    The line under a label gives what the label leaves out: the date under an hour when the day changes, the year
-    under the first day and when the year changes.
+    The line under a label gives what the label leaves out: the date under a time of day, under the first tick and
+    where the day changes; the year under the first day and where the year changes.
     """
     span = end - start
     step = next((step for step in TIME_STEPS if span / step <= most), math.ceil(span / most / DAY) * DAY)
     origin = MONDAY if step % (7 * DAY) == 0 else 0
     moment = math.ceil((start - origin) / step) * step + origin
+    clock = "%H:%M:%S" if step < MINUTE else "%H:%M"
     ticks, previous = [], ""
     while moment <= end:
         if step < DAY:
-            label, under = time.strftime("%H:%M", time.gmtime(moment)), day_text(moment)
+            label, under = time.strftime(clock, time.gmtime(moment)), day_text(moment)
         else:
             label, under = day_text(moment), str(time.gmtime(moment).tm_year)
         ticks.append((moment, label, under if under != previous else ""))
@@ -99,22 +130,64 @@ def time_ticks(start: float, end: float, most: int) -> list[tuple[float, str, st
     return ticks
 
 
-def run_ticks(points: list[Point], place) -> list[tuple[float, str, str]] | None:
-    """A tick per run (date and time, commit under it) when runs are far enough apart to label each; else None."""
-    runs = sorted({(point.time, point.commit) for point in points})
-    spots = [place(moment) for moment, _ in runs]
-    if not runs or any(b - a < LABEL_ROOM for a, b in pairwise(spots)):
-        return None
-    return [(moment, when_text(moment), commit) for moment, commit in runs]
-
-
 def time_domain(times: list[float]) -> tuple[float, float]:
-    """The span the x axis covers: at least an hour, so that one run, or a few close together, sit in the middle."""
+    """The span the x axis covers: at least ten minutes, so that one run, or a few close together, sit in the
+    middle."""
     start, end = min(times), max(times)
-    if end - start < HOUR:
+    if end - start < SHORTEST_SPAN:
         middle = (start + end) / 2
-        return middle - HOUR / 2, middle + HOUR / 2
+        return middle - SHORTEST_SPAN / 2, middle + SHORTEST_SPAN / 2
     return start, end
+
+
+def time_axis(points: Iterable[Point]) -> Axis:
+    """The x axis of the runs of ``points``. Time to scale when no two runs' points overlap: a tick for each run
+    (when, and the run's id and commit under it) when there is room for a label each, else ticks on round times,
+    from seconds to weeks as the span needs. When some runs ran too close together to tell apart (twenty in a
+    minute, or a burst among weeks of runs), ``run_order_axis``."""
+    runs = sorted({(point.time, point.run, point.commit) for point in points})
+    if not runs:
+        return Axis({}, [], [], "")
+    start, end = time_domain([moment for moment, _, _ in runs])
+    left, width = LEFT + INSET, WIDTH - LEFT - RIGHT - 2 * INSET
+
+    def x(moment: float) -> float:
+        return left + width * (moment - start) / (end - start)
+
+    spots = [x(moment) for moment, _, _ in runs]
+    if any(b - a < POINT_ROOM for a, b in pairwise(spots)):
+        return run_order_axis(runs)
+    place = {run: spot for (_, run, _), spot in zip(runs, spots, strict=True)}
+    if all(b - a >= LABEL_ROOM for a, b in pairwise(spots)):
+        ticks = [
+            Tick(spot, when_text(moment), f"run {run} {commit}".strip(), moment, run)
+            for (moment, run, commit), spot in zip(runs, spots, strict=True)
+        ]
+    else:
+        most = max(2, int((WIDTH - LEFT - RIGHT) // LABEL_ROOM))
+        ticks = [Tick(x(moment), label, under, moment) for moment, label, under in time_ticks(start, end, most)]
+    return Axis(place, ticks, [], "")
+
+
+def run_order_axis(runs: list[tuple[float, int, str]]) -> Axis:
+    """The runs (time, id, commit), oldest first, evenly spaced: a tick every few runs, as many as labels fit, with
+    the run's id and, under it, when it started: the date under the first and where the day changes, seconds when
+    two labelled runs started in the same minute. A short mark for each run between them."""
+    left, width = LEFT + INSET, WIDTH - LEFT - RIGHT - 2 * INSET
+    slot = width / max(len(runs) - 1, 1)
+    place = {run: left + index * slot for index, (_, run, _) in enumerate(runs)}
+    every = next((count for count in RUNS_PER_LABEL if count * slot >= LABEL_ROOM), len(runs))
+    labelled = runs[::every]
+    minutes = [int(moment // MINUTE) for moment, _, _ in labelled]
+    seconds = any(a == b for a, b in pairwise(minutes))
+    ticks, day = [], ""
+    for moment, run, _ in labelled:
+        clock = time.strftime("%H:%M:%S" if seconds else "%H:%M", time.gmtime(moment))
+        when = clock if day_text(moment) == day else f"{day_text(moment)} {clock}"
+        ticks.append(Tick(place[run], f"run {run}", when, moment, run))
+        day = day_text(moment)
+    marks = [place[run] for index, (_, run, _) in enumerate(runs) if index % every]
+    return Axis(place, ticks, marks, RUN_ORDER_NOTE)
 
 
 def empty_chart(title: str, chart_id: str, message: str) -> str:
@@ -132,26 +205,25 @@ def time_chart(
     unit: str,
     colours: dict[str, str],
     joined: Iterable[str] = (),
-    domain: tuple[float, float] | None = None,
+    axis: Axis | None = None,
     ceiling: float | None = None,
     height: int = 280,
     note: str = "",
     empty: str = "Nothing to draw yet.",
 ) -> str:
     """A chart of values over time. Series named in ``joined`` are lines, broken at every gap (a value of None);
-    the others are points only. ``domain`` (start, end) lets charts share one time axis; ``ceiling`` fixes the
-    top of the y axis (100 for percentages); ``height`` is in SVG units, as wide as 1040."""
+    the others are points only. ``axis`` (``time_axis`` of every run) lets charts share one x axis; ``ceiling``
+    fixes the top of the y axis (100 for percentages); ``height`` is in SVG units, as wide as 1040."""
     measured = [point for points in series.values() for point in points if point.value is not None]
     if not measured:
         return empty_chart(title, chart_id, empty)
-    start, end = domain or time_domain([point.time for points in series.values() for point in points])
-    span = end - start or 1.0
+    axis = axis or time_axis(point for points in series.values() for point in points)
     ticks = value_ticks(ceiling or max(point.value for point in measured) or 1.0)
     high = ceiling or ticks[-1]
     digits = decimals(ticks[1] - ticks[0]) if len(ticks) > 1 else 0
 
-    def x(moment: float) -> float:
-        return LEFT + INSET + (WIDTH - LEFT - RIGHT - 2 * INSET) * (moment - start) / span
+    def x(point: Point) -> float:
+        return axis.place[point.run]
 
     def y(value: float) -> float:
         return TOP + (height - TOP - BOTTOM) * (1 - value / high)
@@ -165,30 +237,34 @@ def time_chart(
         for tick in ticks
     ]
     parts.append(f'<line class="axis" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(0):.1f}" y2="{y(0):.1f}"/>')
-    everything = [point for points in series.values() for point in points]
-    x_ticks = run_ticks(everything, x) or time_ticks(start, end, max(2, int((WIDTH - LEFT - RIGHT) // LABEL_ROOM)))
-    for moment, label, under in x_ticks:
+    parts.extend(
+        f'<line class="axis run-mark" x1="{mark:.1f}" x2="{mark:.1f}" y1="{y(0):.1f}" y2="{y(0) + 3:.1f}"/>'
+        for mark in axis.marks
+    )
+    for tick in axis.ticks:
+        run = "" if tick.run is None else f' data-run="{tick.run}"'
         parts.append(
-            f'<line class="axis" x1="{x(moment):.1f}" x2="{x(moment):.1f}" y1="{y(0):.1f}" y2="{y(0) + 5:.1f}"/>'
-            f'<text class="tick x-tick" x="{x(moment):.1f}" y="{y(0) + 18:.1f}" text-anchor="middle" '
-            f'data-time="{iso_text(moment)}">{html.escape(label)}</text>'
+            f'<line class="axis" x1="{tick.x:.1f}" x2="{tick.x:.1f}" y1="{y(0):.1f}" y2="{y(0) + 5:.1f}"/>'
+            f'<text class="tick x-tick" x="{tick.x:.1f}" y="{y(0) + 18:.1f}" text-anchor="middle" '
+            f'data-time="{iso_text(tick.time)}"{run}>{html.escape(tick.label)}</text>'
         )
-        if under:
+        if tick.under:
             parts.append(
-                f'<text class="tick x-under" x="{x(moment):.1f}" y="{y(0) + 32:.1f}" text-anchor="middle">'
-                f"{html.escape(under)}</text>"
+                f'<text class="tick x-under" x="{tick.x:.1f}" y="{y(0) + 32:.1f}" text-anchor="middle">'
+                f"{html.escape(tick.under)}</text>"
             )
     joined = set(joined)
     for name, points in series.items():
         colour = colours.get(name, COLOURS[0])
-        ordered = sorted(points, key=lambda point: point.time)
+        ordered = sorted(points, key=x)
         if name in joined:
             parts.extend(polylines(name, ordered, colour, x, y))
         parts.extend(
-            f'<circle class="point{"" if name in joined else " alone"}" cx="{x(point.time):.1f}" '
+            f'<circle class="point{"" if name in joined else " alone"}" cx="{x(point):.1f}" '
             f'cy="{y(point.value):.1f}" r="3.5" fill="{colour}" data-series="{html.escape(name)}" '
             f'data-value="{point.value}" data-run="{point.run}">'
-            f"<title>{html.escape(name)}: {point.value:,.3f}{unit}\n{html.escape(point.about)}</title></circle>"
+            f"<title>run {point.run}: {html.escape(name)} {point.value:,.3f}{unit}\n{html.escape(point.about)}</title>"
+            "</circle>"
             for point in ordered
             if point.value is not None
         )
@@ -216,7 +292,7 @@ def polylines(name: str, points: list[Point], colour: str, x, y) -> list[str]:
             stretches[-1].append(point)
     return [
         f'<polyline class="line" data-series="{html.escape(name)}" fill="none" stroke="{colour}" stroke-width="2" '
-        f'points="{" ".join(f"{x(point.time):.1f},{y(point.value):.1f}" for point in stretch)}"/>'
+        f'points="{" ".join(f"{x(point):.1f},{y(point.value):.1f}" for point in stretch)}"/>'
         for stretch in stretches
         if len(stretch) > 1
     ]
@@ -282,6 +358,7 @@ class Column(NamedTuple):
     title: str
     numeric: bool = False  # sorts numerically (by each cell's data-sort), empty cells last
     words: bool = False  # shows words though it sorts by number (speed): aligned left, as its cells
+    about: str = ""  # what it shows: the header's tooltip, and a line of the legend under the table
 
 
 def cell(text: object, sort: float | None = None, kind: str = "") -> str:
@@ -314,13 +391,21 @@ def table(
     table_attributes: dict[str, str] | None = None,
 ) -> str:
     """A sortable table in its own section: ``rows`` are (attributes of the row, its cells made by ``*_cell``).
-    ``controls`` go above the table (filters), ``after`` below it, ``table_attributes`` on the table element."""
+    ``controls`` go above the table (filters), ``after`` below it, ``table_attributes`` on the table element. Each
+    column's ``about`` is its header's tooltip and a line of the legend under the table."""
     if not rows:
         return f"<section><h2>{html.escape(caption)}</h2><p class='none'>{html.escape(empty)}</p></section>"
     head = "".join(
         f'<th data-type="{"number" if column.numeric else "text"}" tabindex="0"'
-        f"{' class=number' if column.numeric and not column.words else ''}>{html.escape(column.title)}</th>"
+        f"{' class=number' if column.numeric and not column.words else ''}"
+        + (f' title="{html.escape(column.about)}"' if column.about else "")
+        + f">{html.escape(column.title)}</th>"
         for column in columns
+    )
+    legend = "".join(
+        f"<div><dt>{html.escape(column.title)}</dt><dd>{html.escape(column.about)}</dd></div>"
+        for column in columns
+        if column.about
     )
     body = "".join(
         "<tr" + "".join(f' {name}="{html.escape(value)}"' for name, value in attributes.items()) + ">"
@@ -333,5 +418,7 @@ def table(
     return (
         f"<section><h2>{html.escape(caption)}</h2>{controls}"
         f'<div class="scroll"><table class="sortable"{identity}><thead><tr>{head}</tr></thead>'
-        f"<tbody>{body}</tbody></table></div>{after}</section>"
+        f"<tbody>{body}</tbody></table></div>"
+        + (f'<dl class="columns">{legend}</dl>' if legend else "")
+        + f"{after}</section>"
     )

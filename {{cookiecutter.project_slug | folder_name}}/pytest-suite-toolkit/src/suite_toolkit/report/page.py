@@ -6,6 +6,8 @@ from __future__ import annotations
 import html
 import json
 
+from suite_toolkit.analysis import FAST_BELOW, SLOW_ABOVE
+from suite_toolkit.report.data import BASELINE_RUNS, commit_text
 from suite_toolkit.report.drawing import (
     Column,
     Point,
@@ -20,8 +22,8 @@ from suite_toolkit.report.drawing import (
     tier_badge,
     tier_colours,
     tier_style,
+    time_axis,
     time_chart,
-    time_domain,
     when_text,
 )
 
@@ -29,6 +31,10 @@ SPEED_ORDER = {"fast": 0, "medium": 1, "slow": 2}  # so that the speed column so
 # A browser lays out 10,000 rows in seconds, and nobody reads them all: the tests table shows the first matches.
 ROWS_SHOWN = 500
 OUTCOMES = ["passed", "failed", "error", "server error", "skipped"]
+# The columns every table shares; each column says what it shows in its header's tooltip and in the legend under it.
+TEST = Column("test", about="the test's node id (file::function[parameters])")
+TIER = Column("tier", about="its tier (unit, integration, e2e...): the tier folder it is in, as a marker")
+FLAKY_MEANS = "it failed in a run and passed in another on the same code and environment, or passed on a rerun"
 
 STYLE = """
 body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 1100px; padding: 0 1rem; color: #111827; }
@@ -75,6 +81,9 @@ td { border-bottom: 1px solid #f3f4f6; } .number { text-align: right; font-varia
 td.nodeid { min-width: 18rem; }
 td.outcome-failed, td.outcome-error, td.outcome-server-error { color: #dc2626; } td.outcome-skipped { color: #6b7280; }
 section { margin-top: 2rem; } .none { color: #6b7280; }
+dl.columns { margin: .5rem 0 0; font-size: 12px; color: #4b5563; }
+dl.columns dt { display: inline; font-weight: 600; } dl.columns dt::after { content: ": "; }
+dl.columns dd { display: inline; margin: 0; }
 """
 
 # Sorting: a header's data-type says how its column compares; a cell's data-sort, when it has one, is the number
@@ -160,13 +169,15 @@ def short(commit: str | None) -> str:
 
 
 def about(run: dict) -> str:
-    """A run in a tooltip: when, which commit, how it ran."""
-    commit = short(run.get("commit")) or "no commit"
-    return f"run {run['id']}, {when_text(epoch(run['started']))} UTC, {commit}, {run['selection']}, {run['mode']}"
+    """A run in a tooltip, after its id: when, which commit, how it ran."""
+    commit = f"commit {commit_text(run)}" if run.get("commit") else commit_text(run) or "no commit"
+    started = when_text(epoch(run["started"]), seconds=True)
+    return f"{started} UTC, {commit}, {run['selection']}, {run['mode']}"
 
 
 def point(run: dict, value: float | None) -> Point:
-    return Point(epoch(run["started"]), value, run["id"], about(run), short(run.get("commit")))
+    commit = short(run.get("commit")) + ("+" if run.get("uncommitted") else "")  # "+": and uncommitted changes
+    return Point(epoch(run["started"]), value, run["id"], about(run), commit)
 
 
 def tiers_of(data: dict) -> list[str]:
@@ -180,8 +191,8 @@ def charts(data: dict, colours: dict[str, str]) -> list[str]:
     full = [run for run in runs if run["full"]]
     partial = [run for run in runs if not run["full"]]
     tiers = tiers_of(data)
-    # Both time charts share the span of every run, so that the same date is at the same place in each.
-    domain = time_domain([epoch(run["started"]) for run in runs]) if runs else None
+    # The charts share the axis of every run, so that a run is at the same place in each.
+    axis = time_axis(point(run, None) for run in runs)
     # In a full run, a tier that is absent did not run (its server was down, say): a None, which breaks its line.
     full_series = {tier: [point(run, run["tiers"].get(tier)) for run in full] for tier in tiers}
     full_series = {tier: points for tier, points in full_series.items() if drawn(points)}
@@ -193,6 +204,7 @@ def charts(data: dict, colours: dict[str, str]) -> list[str]:
         "partial runs": [point(run, run["pass_rate"]) for run in partial],
     }
     return [
+        *([f'<p class="note" id="axis-note">{html.escape(axis.note)}</p>'] if axis.note else []),
         time_chart(
             "Seconds per tier, full runs",
             "chart-full-runs",
@@ -200,7 +212,7 @@ def charts(data: dict, colours: dict[str, str]) -> list[str]:
             unit=" s",
             colours=colours,
             joined=full_series,
-            domain=domain,
+            axis=axis,
             note="Runs of the whole suite only. A break in a line: that tier did not run then.",
             empty="No full run yet: run the whole suite (no -m, -k, path, shard or affected-only selection).",
         ),
@@ -210,7 +222,7 @@ def charts(data: dict, colours: dict[str, str]) -> list[str]:
             partial_series,
             unit=" s",
             colours=colours,
-            domain=domain,
+            axis=axis,
             note="One tier, a shard, a marker or the affected tests: points only, as they do not compare run to run.",
             empty="No partial run recorded: every run so far ran the whole suite."
             if runs
@@ -223,10 +235,11 @@ def charts(data: dict, colours: dict[str, str]) -> list[str]:
             unit="%",
             colours={"full runs": "#16a34a", "partial runs": "#9ca3af"},
             joined=["full runs"],
-            domain=domain,
+            axis=axis,
             ceiling=100.0,
             height=220,  # the values sit near 100%: no need for the height of the seconds charts
-            note="Tests that passed, as a share of the tests each run ran.",
+            note="Tests that passed, as a share of the tests each run ran that passed or failed (failed in the test "
+            "or in its setup or teardown); skipped tests and server errors are not counted.",
             empty="No run with tests yet: run the tests.",
         ),
     ]
@@ -288,11 +301,21 @@ def regressions(data: dict, colours: dict[str, str]) -> str:
     return table(
         "Regressions in the latest run",
         [
-            Column("test"),
-            Column("tier"),
-            Column("seconds", True),
-            Column("baseline (s)", True),
-            Column("times slower", True),
+            TEST,
+            TIER,
+            Column("seconds", True, about="its call (the test, not its fixtures' setup or teardown) in the latest run"),
+            Column(
+                "baseline (s)",
+                True,
+                about="the median of its passing calls in the latest runs of the same kind (serial or xdist; whole "
+                "suite, part or shard)",
+            ),
+            Column(
+                "times slower",
+                True,
+                about="seconds / baseline: over analytics_regression_factor and slower by analytics_regression_floor "
+                "seconds or more, in this run and in the one before",
+            ),
         ],
         rows,
         "None: every test in the latest run stayed within its baseline's bounds."
@@ -320,12 +343,12 @@ def flaky(data: dict, colours: dict[str, str]) -> str:
     return table(
         "Flaky tests (passed and failed on the same code and environment)",
         [
-            Column("test"),
-            Column("tier"),
-            Column("times", True),
-            Column("last run", True),
-            Column("new"),
-            Column("quarantined"),
+            TEST,
+            TIER,
+            Column("times", True, about=f"the runs in which it was seen flaky: {FLAKY_MEANS}"),
+            Column("last run", True, about="the id of the latest of those runs (the charts show run ids)"),
+            Column("new", about="new: seen flaky for the first time in the latest run"),
+            Column("quarantined", about="yes: marked quarantine (rerun when it fails; its failure fails no run)"),
         ],
         rows,
         "None seen: no test both passed and failed on the same code and environment.",
@@ -341,7 +364,11 @@ def quarantine(data: dict, colours: dict[str, str]) -> str:
     ]
     return table(
         f"Quarantine candidates (flaky {after} times or more)",
-        [Column("test"), Column("tier"), Column("times flaky", True)],
+        [
+            TEST,
+            TIER,
+            Column("times flaky", True, about=f"the runs in which it was seen flaky ({after} make a candidate)"),
+        ],
         rows,
         f"None: no test has been flaky {after} times or more.",
         table_id="quarantine-candidates",
@@ -366,9 +393,9 @@ def all_tests(data: dict, colours: dict[str, str]) -> str:
                 number_cell(test["baseline"], seconds_text(test["baseline"])),
                 cell(html.escape(test["speed"] or ""), SPEED_ORDER.get(test["speed"]), "speed"),
                 text_cell(test["last_outcome"], f"outcome-{(test['last_outcome'] or '').replace(' ', '-')}"),
+                number_cell(test["runs"], str(test["runs"])),
                 number_cell(test["pass_rate"], f"{test['pass_rate']:.1f}" if test["pass_rate"] is not None else ""),
                 number_cell(test["flaky"], str(test["flaky"])),
-                number_cell(test["runs"], str(test["runs"])),
             ],
         )
         for number, test in enumerate(tests)
@@ -387,14 +414,35 @@ def all_tests(data: dict, colours: dict[str, str]) -> str:
     return table(
         "All tests",
         [
-            Column("test"),
-            Column("tier"),
-            Column("baseline (s)", True),
-            Column("speed", True, words=True),
-            Column("last outcome"),
-            Column("pass %", True),
-            Column("flaky", True),
-            Column("runs", True),
+            TEST,
+            TIER,
+            Column(
+                "baseline (s)",
+                True,
+                about=f"the median of its passing durations (setup, call and teardown) in the latest {BASELINE_RUNS} "
+                "runs of the whole suite (before the first, the latest runs); empty: it did not pass in them",
+            ),
+            Column(
+                "speed",
+                True,
+                words=True,
+                about=f"from the baseline: fast under {FAST_BELOW} s, medium up to {SLOW_ABOVE} s, slow above "
+                "(what -m fast, medium, slow select)",
+            ),
+            Column(
+                "last outcome",
+                about="in the latest run that ran it: passed; failed (in the test); error (in its setup or teardown); "
+                "server error (a server it needs was missing); skipped",
+            ),
+            Column(
+                "runs",
+                True,
+                about="the runs in the test history (its latest analytics_keep_runs) in which it passed or failed; "
+                "not counted: runs that skipped it, did not select it, or missed a server it needs. A test that "
+                "failed, was rerun and passed counts once, as passed (and as flaky)",
+            ),
+            Column("pass %", True, about="the share of those runs in which it passed"),
+            Column("flaky", True, about=f"the runs in which it was seen flaky: {FLAKY_MEANS}"),
         ],
         rows,
         "No test recorded yet: run the tests.",
@@ -409,10 +457,11 @@ def subtitle(runs: list[dict]) -> str:
     if not runs:
         return "No run recorded yet: run the tests, then make the report again."
     first, last = epoch(runs[0]["started"]), epoch(runs[-1]["started"])
-    commit = short(runs[-1].get("commit"))
+    commit = commit_text(runs[-1])
+    commit = f", commit {commit}" if runs[-1].get("commit") else f", {commit}" if commit else ""
     return (
         f"{len(runs)} most recent runs, {when_text(first)} to {when_text(last)} UTC; "
-        f"latest: run {runs[-1]['id']}{f', commit {commit}' if commit else ''}, {runs[-1]['selection']}."
+        f"latest: run {runs[-1]['id']}{commit}, {runs[-1]['selection']}."
     )
 
 

@@ -4,6 +4,8 @@ and GitHub Actions annotations (workflow commands) on the files of failed, slowe
 
 from __future__ import annotations
 
+from suite_toolkit.report.data import commit_text
+
 SHOWN = 10
 
 
@@ -17,7 +19,7 @@ def markdown(data: dict) -> str:
         tests = f"{run['tests']} test{'s' if run['tests'] != 1 else ''}"
         lines.append(
             f"- Run {run['id']} ({run['selection']}, {run['mode']}), {run['started']}, commit "
-            f"{(run['commit'] or '-')[:7]}: {tests}, {run['passed']} passed, {run['failed'] + run['errors']} failed, "
+            f"{commit_text(run) or '-'}: {tests}, {run['passed']} passed, {run['failed'] + run['errors']} failed, "
             f"{run['server_errors']} server errors, {run['skipped']} skipped; pass rate {rate}; {run['seconds']:.1f} s."
         )
     quarantined = [test["nodeid"] for test in data["latest_failed"] if test["quarantined"]]
