@@ -7,6 +7,7 @@
   ``python -m suite_toolkit.report``;
 - ``quarantine``: a marker for known flaky tests, rerun and reported without failing the run;
 - ``workers``: the number of pytest-xdist workers for ``-n auto``, from measured durations;
+- ``startup``: what makes every start of pytest slower (``PYTHONDONTWRITEBYTECODE``), said at the end of the run;
 - ``testmon_inputs``: what pytest-testmon cannot trace (files read, code run at collection, import-time code)
   recorded and selected again (``dependencies`` keeps it, ``source`` reads the code);
 - ``servers``: a test whose server does not answer skips, or fails, with the cause and the fix.
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import pytest
 
-from suite_toolkit import analytics, hooks, quarantine, servers, settings, testmon_inputs, tiers, workers
+from suite_toolkit import analytics, hooks, quarantine, servers, settings, startup, testmon_inputs, tiers, workers
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
@@ -63,3 +64,9 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
 
 def pytest_report_header(config: pytest.Config) -> str | None:
     return workers.report_header(config)
+
+
+@pytest.hookimpl(trylast=True)  # after the sections of other plugins (test analytics)
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    for line in startup.summary_lines(config):
+        terminalreporter.write_line(line, yellow=True)

@@ -1,6 +1,6 @@
 """Every use of another package's private interface, in one place: what it is, why no public one does the job.
-``tests/test_private_api.py`` and ``tests/test_testmon_inputs.py`` run the testmon ones through testmon itself,
-``tests/test_analytics.py`` the xdist one through xdist: they fail when the tool changes them.
+``tests/test_private_api.py``, ``tests/test_testmon_inputs.py`` and ``tests/test_workers.py`` run the testmon ones
+through testmon itself, ``tests/test_analytics.py`` the xdist one through xdist: they fail when the tool changes them.
 """
 
 from __future__ import annotations
@@ -22,6 +22,18 @@ def testmon_selects(config: pytest.Config) -> bool:
     ``TestmonSelect`` and decides in ``config.testmon_config`` (no public way to ask either)."""
     selects = bool(getattr(getattr(config, "testmon_config", None), "select", False))
     return selects and config.pluginmanager.get_plugin("TestmonSelect") is not None
+
+
+def testmon_will_select(config: pytest.Config) -> bool:
+    """Asked before ``pytest_configure``, where testmon decides: it will leave out the tests its data shows
+    unaffected. Its options allow it (``testmon.configure.header_collect_select``, which ``pytest_configure``
+    calls, turns selection off for ``-k``, ``-m``, ``--lf``...) and its data exists (without, every test runs)."""
+    if not testmon_installed(config):
+        return False
+    from testmon.configure import header_collect_select
+
+    chosen = header_collect_select(config, coverage_stack=None, cov_plugin=config.pluginmanager.get_plugin("_cov"))
+    return chosen.select and testmon_datafile(config).exists()
 
 
 def testmon_collects(config: pytest.Config) -> bool:

@@ -48,7 +48,11 @@ SETTINGS: dict[str, tuple[str, str, object]] = {
         "string",
         "8.0",
     ),
-    "workers_durations_file": ("measured durations (pytest-split's format)", "string", ".test_durations"),
+    "workers_durations_file": (
+        "durations for -n auto of the tests the test history has not measured (pytest-split's format)",
+        "string",
+        ".test_durations",
+    ),
     "testmon_inputs": (
         "glob patterns of files the tests read where the plugin cannot see it (in a subprocess, say); a change "
         "re-runs every test. Files opened by the tests themselves are found without it",

@@ -1,21 +1,30 @@
 """``pytest -n auto`` chooses the number of pytest-xdist workers from measured durations, not from the core count.
 
 Each worker costs about a second to start and the controller takes CPU too, so on a small machine a short suite runs
-fastest serially. The durations come from ``workers_durations_file`` (pytest-split's ``--store-durations`` writes
-it); without it the run stays serial and says so. Each worker must get ``workers_seconds_per_worker`` of them.
+fastest serially. Each worker must get ``workers_seconds_per_worker`` of measured work.
+
+xdist asks before anything is collected, so the work counted is that of the measured tests under the paths the run
+names. Each test's duration is that of its latest passing run in the test history (``analytics`` records every run),
+so no separate step measures the suite; for a test the history has not measured (a fresh clone, a CI runner without
+the history), ``workers_durations_file`` (pytest-split's format) fills in. When the tests are picked at collection
+(pytest-testmon's affected tests, ``-k``, ``-m``, ``--lf``), their work is not known in time and the run stays
+serial, as it does before any test is measured. The header says which, and from what.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from suite_toolkit import settings
+from suite_toolkit import analytics, private_api, settings
+from suite_toolkit.history import History
 
 SECONDS_PER_WORKER = float(settings.default("workers_seconds_per_worker"))
+PICKED_AT_COLLECTION = (("keyword", "-k"), ("markexpr", "-m"), ("lf", "--lf"))
 
 
 def available_cores() -> int:
@@ -31,11 +40,66 @@ def workers_for(total_seconds: float, cores: int, seconds_per_worker: float = SE
     return workers if workers >= 2 else 0
 
 
-def measured_seconds(path: Path) -> float | None:
+@dataclass(frozen=True)
+class Work:
+    """The measured seconds of a run's tests, and where they were measured."""
+
+    seconds: float
+    from_history: int  # how many tests the history measured
+    from_file: int  # how many more the durations file measured
+
+    def source(self, durations_file: str) -> str:
+        if not self.from_file:
+            return "test history"
+        if not self.from_history:
+            return durations_file
+        return f"test history; {durations_file} for {self.from_file} test{'s' if self.from_file != 1 else ''}"
+
+
+def measured_work(history: dict[str, float], durations_file: dict[str, float], named: list[str] | None) -> Work:
+    """The seconds of the tests under the ``named`` node-id prefixes (every test: None), each from the history,
+    else from the durations file."""
+    counted = {nodeid: seconds for nodeid, seconds in history.items() if under(nodeid, named)}
+    filled = {
+        nodeid: seconds for nodeid, seconds in durations_file.items() if nodeid not in counted and under(nodeid, named)
+    }
+    return Work(sum(counted.values()) + sum(filled.values()), len(counted), len(filled))
+
+
+def under(nodeid: str, prefixes: list[str] | None) -> bool:
+    return prefixes is None or any(
+        nodeid == prefix or nodeid.startswith((f"{prefix}/", f"{prefix}::", f"{prefix}[")) for prefix in prefixes
+    )
+
+
+def named_prefixes(config: pytest.Config) -> list[str] | None:
+    """The node-id prefixes of the paths the run names (``tests/unit``, ``tests/test_a.py::test_b``), relative to
+    the rootdir like node ids; None when it names the whole project or a path outside it."""
+    prefixes = []
+    for arg in config.args:
+        path, separator, rest = arg.partition("::")
+        absolute = Path(os.path.abspath(Path(config.invocation_params.dir, path)))
+        if not absolute.is_relative_to(config.rootpath) or absolute == config.rootpath:
+            return None
+        prefixes.append(absolute.relative_to(config.rootpath).as_posix() + separator + rest)
+    return prefixes or None
+
+
+def file_durations(path: Path) -> dict[str, float]:
     try:
-        return sum(json.loads(path.read_text(encoding="utf-8")).values())
+        return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return None
+        return {}
+
+
+def picked_at_collection(config: pytest.Config) -> str | None:
+    """What picks the run's tests once they are collected, after the workers have started; None: every test named."""
+    if private_api.testmon_will_select(config):
+        return "pytest-testmon picks the affected tests"
+    for option, flag in PICKED_AT_COLLECTION:
+        if getattr(config.option, option, None):
+            return f"{flag} picks the tests"
+    return None
 
 
 decision = pytest.StashKey[str]()
@@ -43,14 +107,23 @@ decision = pytest.StashKey[str]()
 
 def auto_workers(config: pytest.Config) -> int:
     """pytest-xdist's ``-n auto``: 0 (serial) or the number of workers, with the decision kept for the header."""
-    durations = config.getini("workers_durations_file")
-    total = measured_seconds(config.rootpath / durations)
-    cores = available_cores()
-    if total is None:
-        config.stash[decision] = f"serial: no {durations} yet (pytest-split's --store-durations measures the suite)"
+    seconds_per_worker = settings.positive_number(config, "workers_seconds_per_worker")
+    picker = picked_at_collection(config)
+    if picker is not None:
+        config.stash[decision] = f"serial: {picker} at collection, after the workers start"
         return 0
-    workers = workers_for(total, cores, settings.positive_number(config, "workers_seconds_per_worker"))
-    config.stash[decision] = f"{workers or 'serial'}: {total:.1f} s measured, {cores} cores"
+    durations_file = config.getini("workers_durations_file")
+    history = History(analytics.history_path(config)).latest_durations()
+    work = measured_work(history, file_durations(config.rootpath / durations_file), named_prefixes(config))
+    if not work.from_history and not work.from_file:
+        records = "this run records none (--no-analytics)" if config.option.no_analytics else "the next one decides"
+        config.stash[decision] = f"serial: no test measured yet; every run measures its tests, {records}"
+        return 0
+    cores = available_cores()
+    workers = workers_for(work.seconds, cores, seconds_per_worker)
+    config.stash[decision] = (
+        f"{workers or 'serial'}: {work.seconds:.1f} s measured ({work.source(durations_file)}), {cores} cores"
+    )
     return workers
 
 
