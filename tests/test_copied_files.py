@@ -19,13 +19,13 @@ COPYABLE = sorted(
     for path in (PROJECT_TEMPLATE / "tests" / folder).glob("*.py")
     if path.name != "__init__.py"
 )
-NEEDS = re.compile(r"^Needs: (.*)\.$", re.MULTILINE)
+NEEDS = re.compile(r"^Needs: ((?:.|\n(?=\S))*?)\.$", re.MULTILINE)  # a paragraph: it may wrap
 XDIST_FIXTURES = {"testrun_uid", "worker_id"}  # pytest-xdist's, and 'master'/a fixed uid without its workers
 BUILTIN_FIXTURES = {"request", "tmp_path", "tmp_path_factory", "monkeypatch", "pytestconfig", "capsys", "caplog"}
 
 
 def needs(path: Path) -> list[str]:
-    """What the docstring's ``Needs:`` line names: files of the project's tests/, and distributions."""
+    """What the docstring's ``Needs:`` paragraph names: files of the project's tests/, and distributions."""
     docstring = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
     found = NEEDS.search(docstring)
     return [item.strip() for item in found.group(1).split(",")] if found else []
