@@ -31,7 +31,11 @@ def test_make_run_serves_the_api_and_works_tickets_until_ctrl_c(installed_defaul
     # foreground process group once. (A SIGINT sent by hand to make's group is not the same: uv run sees no
     # terminal, forwards the signal again, and the service's second SIGINT is uvicorn's "force exit".)
     service = pexpect.spawn(
-        "make", ["run", f"UV={UV}", "ARGS=--port 0"], cwd=str(project), env=clean_environment(), encoding="utf-8",
+        "make",
+        ["run", f"UV={UV}", "ARGS=--port 0"],
+        cwd=str(project),
+        env=clean_environment(),
+        encoding="utf-8",
         timeout=60,
     )
     try:
