@@ -2,9 +2,12 @@
 
 The tier gets a database of its own, created with every table before its first test and dropped after its last,
 and one service started on it (``python -m {{ cookiecutter.package_name }} --port 0``) once it is ready: starting the process
-costs more than most of these tests, and each test works on tickets of its own. After the tier's last test the
-service gets SIGTERM and must exit with status 0. ``http`` is a client of that service; a test about starting or
-stopping starts a process of its own. The databases are created on the PostgreSQL server at ``DATABASE_URL_TEST``.  # [if postgresql]
+costs more than most of these tests, and each test works on tickets of its own. When the run leaves the tier (after
+its last test, or between its modules in pytest-randomly's order) the service gets SIGTERM and must exit with
+status 0; it never outlives the tier, so no other test counts as one that drove it (pytest-suite-toolkit counts a
+process for every test that runs while it lives). ``http`` is a client of that service; a test about starting or
+stopping starts a process of its own.
+The databases are created on the PostgreSQL server at ``DATABASE_URL_TEST``.  # [if postgresql]
 The databases are SQLite files in the worker's temporary directory.  # [if sqlite]
 The service publishes on the Redis at ``REDIS_URL_TEST``, on this test process's channels (``event_bus`` hears them).  # [if redis]
 Without a server, the tests that need it skip with one line saying how to start it.  # [if servers]
