@@ -60,7 +60,8 @@ def committed_project(tmp_path_factory: pytest.TempPathFactory, offline_hook_env
     into .tools/ (from PyPI, as for a user), the environment and the hook; the first commit went through the hook."""
     project = bake(tmp_path_factory.mktemp("pre-commit"))
     git(project, "init", "-q")
-    setup = execute(["make", "setup"], project, PATH=offline_hook_env["PATH"])
+    # `env -u UV`: this suite runs under `uv run`, which sets UV, and the Makefile would take that uv (UV ?= ...).
+    setup = execute(["env", "-u", "UV", "make", "setup"], project, PATH=offline_hook_env["PATH"])
     assert setup.returncode == 0, setup.stdout + setup.stderr
     assert (project / ".tools" / "bin" / "uv").is_file(), "make setup did not install uv into .tools/"
     assert (project / ".git" / "hooks" / "pre-commit").is_file(), setup.stdout
