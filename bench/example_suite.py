@@ -7,11 +7,11 @@ from __future__ import annotations
 import statistics
 import tempfile
 import xml.etree.ElementTree as ET
-from collections import defaultdict
 from pathlib import Path
 
 from bench.common import Section, pytest, run
 from bench.unit_tier import bake_at
+from tests.baking import SuiteReport
 
 BEFORE = "f547abf"  # the template's last commit before the example suite was made cheaper
 SERIAL = ("-q", "-p", "no:randomly", "--no-testmon", "--no-analytics")
@@ -22,15 +22,11 @@ def tier_seconds(project: Path, report: Path) -> dict[str, float]:
     """One serial run of the whole suite: each tier's seconds (setup, call and teardown of its tests, as JUnit's
     ``time`` adds them) and ``pytest``, the session's own wall time (start-up and collection included)."""
     result = run(pytest(project, *SERIAL, f"--junitxml={report}"), project, TEST_REQUIRE_SERVERS="1")
-    suite = ET.parse(report).getroot().find("testsuite")
-    if int(suite.get("failures")) or int(suite.get("errors")) or int(suite.get("skipped")):
+    ran = SuiteReport.from_junit(report)
+    if ran.total() != ran.total("passed"):
         raise RuntimeError(f"the suite of {project} did not pass whole:\n{result.stdout[-2000:]}")
-    seconds: dict[str, float] = defaultdict(float)
-    for case in suite.iter("testcase"):
-        seconds[case.get("classname").split(".")[1]] += float(case.get("time"))
-    seconds["pytest"] = float(suite.get("time"))
-    seconds["tests"] = float(suite.get("tests"))
-    return seconds
+    suite = ET.parse(report).getroot().find("testsuite")
+    return {**ran.seconds, "pytest": float(suite.get("time")), "tests": float(ran.total())}
 
 
 def measure(project: Path, rounds: int) -> Section:

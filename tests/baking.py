@@ -213,6 +213,7 @@ class SuiteReport:
 
     exit_code: int | None = None
     outcomes: dict[str, Counter[str]] = field(default_factory=dict)
+    seconds: Counter[str] = field(default_factory=Counter)  # each tier's setup, call and teardown (JUnit's time)
     failures: list[str] = field(default_factory=list)
     passed: set[str] = field(default_factory=set)
     skip_reasons: dict[str, set[str]] = field(default_factory=dict)
@@ -228,6 +229,7 @@ class SuiteReport:
                 if child.tag in ("failure", "error", "skipped"):
                     outcome, reason = child.tag, child.get("message", "")
             report.outcomes.setdefault(tier, Counter())[outcome] += 1
+            report.seconds[tier] += float(case.get("time", 0))
             if outcome in ("failure", "error"):
                 report.failures.append(f"{node_id(case)}: {reason[:300]}")
             if outcome == "passed":

@@ -11,12 +11,11 @@ import time
 
 import httpx
 
+from tests.fixtures.network_faults import RECOVERY
 from tests.helpers.assertions import eventually
 from tests.helpers.faulty_proxy import FaultyProxy
 from tests.helpers.over_http import not_ready, readiness, settled, submit
 from tests.helpers.service_process import ServiceProcess
-
-RECOVERY = 15.0  # seconds: a connect timeout, a worker round and a readiness probe, with room for a busy runner
 
 
 def ticket_done(http: httpx.Client) -> None:

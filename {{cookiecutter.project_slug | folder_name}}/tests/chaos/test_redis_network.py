@@ -11,12 +11,11 @@ import redis
 
 from {{ cookiecutter.package_name }}.event_bus import EventBus
 
+from tests.fixtures.network_faults import RECOVERY
 from tests.helpers.assertions import eventually
 from tests.helpers.faulty_proxy import FaultyProxy
 from tests.helpers.over_http import not_ready, readiness, settled, submit
 from tests.helpers.service_process import ServiceProcess
-
-RECOVERY = 15.0  # seconds
 
 
 def worked_through(http: httpx.Client, title: str) -> dict:
