@@ -386,6 +386,24 @@ def test_under_xdist_the_controller_writes_one_run_with_each_workers_tests(suite
     assert rows(history, "SELECT round(call, 3) FROM results ORDER BY nodeid") == [(0.001,), (0.2,), (0.05,)]
 
 
+def test_an_xdist_worker_that_crashes_is_reported_as_xdist_reports_it_and_the_run_goes_on(suite) -> None:
+    crash = suite.path / "tests" / "unit" / "test_crash.py"
+    crash.write_text("import os\n\ndef test_dies():\n    os._exit(9)  # as a segfault or an out-of-memory kill\n")
+
+    # With pytest-testmon too: its data and the toolkit's testmon inputs take the crash report like any other.
+    result = suite.runpytest_subprocess("-p", "xdist", "-n", "2", "-p", "testmon.pytest_testmon", "--testmon")
+
+    result.assert_outcomes(passed=3, failed=1)  # the other tests ran, on the worker xdist started instead
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(["*worker 'gw?' crashed while running 'tests/unit/test_crash.py::test_dies'*"])
+    result.stdout.no_fnmatch_line("*INTERNALERROR*")
+    history = suite.path / ".test-history.db"
+    assert rows(history, "SELECT outcome, worker LIKE 'gw_' FROM results WHERE nodeid LIKE '%test_dies'") == [
+        ("failed", 1)
+    ]
+    assert rows(history, "SELECT COUNT(*) FROM results") == [(4,)]
+
+
 def test_a_history_in_a_folder_that_does_not_exist_yet_is_created_there(suite, monkeypatch) -> None:
     suite.makeini("[pytest]\nanalytics_file = build/history/tests.db\n")
 

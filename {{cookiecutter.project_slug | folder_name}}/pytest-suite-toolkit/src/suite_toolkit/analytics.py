@@ -146,9 +146,12 @@ class Recording:
         if report.outcome == "rerun":  # pytest-rerunfailures: this attempt failed, another follows
             self.reruns[nodeid] = self.reruns.get(nodeid, 0) + 1
             return
-        self.phases[report.when][nodeid] = report.duration
+        # pytest-xdist reports a worker that died mid-test (a segfault, an out-of-memory kill) with the phase "???":
+        # the test failed while it ran.
+        when = report.when if report.when in self.phases else "call"
+        self.phases[when][nodeid] = report.duration
         if report.failed:
-            if report.when == "call":
+            if when == "call":
                 self.outcome[nodeid] = "failed"
             elif outcome == "passed":  # a teardown error after a failure leaves "failed"
                 self.outcome[nodeid] = "server error" if getattr(report, "server_error", False) else "error"

@@ -68,8 +68,11 @@ def worker_of(report: pytest.TestReport) -> str:
     """The pytest-xdist worker that ran the test of ``report`` (``gw0``...), or ``main`` without xdist.
 
     xdist documents a ``worker_id`` fixture for the test itself but nothing on the reports the controller receives;
-    each report its workers send carries their id as ``worker_id`` (set in xdist's ``remote.py``)."""
-    return getattr(report, "worker_id", None) or "main"
+    each report its workers send carries their id as ``worker_id`` (set in xdist's ``remote.py``). The report the
+    controller makes for a worker that crashed carries the worker's controller as ``node`` instead (``dsession.py``,
+    ``handle_crashitem``)."""
+    crashed = getattr(getattr(getattr(report, "node", None), "gateway", None), "id", None)
+    return getattr(report, "worker_id", None) or crashed or "main"
 
 
 def xdist_controller(config: pytest.Config) -> bool:
