@@ -426,3 +426,70 @@ def test_an_interrupted_run_records_nothing(suite) -> None:
 @pytest.mark.parametrize(("value", "shown"), [(0.2, "0.20s"), (0.01, "0.01s"), (0.0042, "4.2ms"), (0.0, "0.0ms")])
 def test_short_durations_are_shown_in_milliseconds(value: float, shown: str) -> None:
     assert seconds(value) == shown
+
+
+# -- a history the plugin cannot use: the tests' results reach the user all the same ----------------------------
+
+
+def damage(history: Path, how: str) -> None:
+    if how == "truncated":
+        history.write_bytes(history.read_bytes()[:1000])
+    elif how == "garbage":
+        history.write_bytes(b"not a database at all\n" * 100)
+
+
+@pytest.mark.parametrize("how", ["truncated", "garbage"])
+def test_a_damaged_history_is_kept_aside_and_a_fresh_one_records_the_run(suite, monkeypatch, how) -> None:
+    history = suite.path / ".test-history.db"
+    run(suite, monkeypatch).assert_outcomes(passed=3)
+    damage(history, how)
+    damaged = history.read_bytes()
+
+    result = run(suite, monkeypatch)
+
+    result.assert_outcomes(passed=3)
+    assert result.ret == pytest.ExitCode.OK
+    result.stdout.fnmatch_lines(["*.test-history.db was damaged: kept as .test-history.db.damaged, a fresh one*"])
+    assert (suite.path / ".test-history.db.damaged").read_bytes() == damaged
+    assert rows(history, "SELECT COUNT(*) FROM runs") == [(1,)]
+
+
+def test_a_damaged_history_kept_aside_never_overwrites_one_kept_before(suite, monkeypatch) -> None:
+    history = suite.path / ".test-history.db"
+    (suite.path / ".test-history.db.damaged").write_bytes(b"kept the first time")
+    history.write_bytes(b"damaged again\n" * 100)
+
+    run(suite, monkeypatch).assert_outcomes(passed=3)
+
+    assert (suite.path / ".test-history.db.damaged").read_bytes() == b"kept the first time"
+    assert (suite.path / ".test-history.db.damaged-2").read_bytes() == b"damaged again\n" * 100
+
+
+def test_a_database_that_is_not_a_history_is_refused_and_left_as_it_is(suite, monkeypatch) -> None:
+    other = suite.path / "app.db"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE users (name TEXT)")
+        db.execute("INSERT INTO users VALUES ('kept')")
+    before = other.read_bytes()
+
+    result = run(suite, monkeypatch, "--analytics-file", "app.db")
+
+    result.assert_outcomes(passed=3)
+    assert result.ret == pytest.ExitCode.OK
+    result.stdout.fnmatch_lines(["nothing recorded: app.db is not a test history (its tables: users)*"])
+    assert other.read_bytes() == before
+    assert sorted(path.name for path in suite.path.glob("app.db*")) == ["app.db"]
+
+
+@pytest.mark.parametrize("exitcode", [pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED])
+def test_a_history_that_cannot_be_written_leaves_the_tests_exit_status_and_says_why(
+    suite, monkeypatch, exitcode
+) -> None:
+    (suite.path / ".test-history.db").mkdir()  # a directory where the file should be
+
+    result = run(suite, monkeypatch, **({"FLAKY_FAILS": "1"} if exitcode else {}))
+
+    assert result.ret == exitcode
+    result.stdout.fnmatch_lines(["nothing recorded: .test-history.db: unable to open database file"])
+    result.stdout.no_fnmatch_line("*Traceback*")
+    assert (suite.path / ".test-history.db").is_dir()

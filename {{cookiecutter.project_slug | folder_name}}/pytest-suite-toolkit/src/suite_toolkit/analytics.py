@@ -22,6 +22,7 @@ by speed.
 
 from __future__ import annotations
 
+import sqlite3
 import time
 import uuid
 from collections.abc import Iterator
@@ -33,7 +34,7 @@ import pytest
 from suite_toolkit import private_api, settings, tiers
 from suite_toolkit.analysis import Measurement, Run, kind_of_selection, regressions, speed_of
 from suite_toolkit.fingerprints import CodeVersion, environment
-from suite_toolkit.history import History
+from suite_toolkit.history import History, HistoryUnusable
 
 PARTIAL_LOOKBACK = 10  # a partial run's tests are looked for in 10x the baseline's runs: tiers run in turns
 
@@ -230,21 +231,29 @@ class Analytics:
         # A partial run holds some of the tests (a tier, the affected ones): each test's last passing runs are
         # looked for further back than in runs of the whole suite or of a shard, which hold the same tests each time.
         window = limits.baseline_runs * (PARTIAL_LOOKBACK if kind_of_selection(run.selection) == "partial" else 1)
-        latest = self.history.latest_runs(window, kind=run.kind)
-        baselines = self.history.baselines(latest, suspects, calls=True, last=limits.baseline_runs)
-        slower = regressions(
-            [recording.measurement(nodeid) for nodeid in suspects],
-            baselines, factor=limits.factor, floor=limits.floor, min_runs=limits.min_runs,
-        )  # fmt: skip
-        run_id = self.history.record(run, recording, keep=limits.keep_runs, slower=slower)
-        flaky = self.history.flaky_in([run_id])
         where = (
             self.history.path.relative_to(self.config.rootpath)
             if self.history.path.is_relative_to(self.config.rootpath)
             else self.history.path
         )
+        try:
+            latest = self.history.latest_runs(window, kind=run.kind)
+            baselines = self.history.baselines(latest, suspects, calls=True, last=limits.baseline_runs)
+            slower = regressions(
+                [recording.measurement(nodeid) for nodeid in suspects],
+                baselines, factor=limits.factor, floor=limits.floor, min_runs=limits.min_runs,
+            )  # fmt: skip
+            run_id = self.history.record(run, recording, keep=limits.keep_runs, slower=slower)
+            flaky = self.history.flaky_in([run_id])
+        except HistoryUnusable as error:  # the tests' results and exit status stay theirs: one line says why
+            self.summary = [f"nothing recorded: {where} {error}"]
+            return
+        except (sqlite3.Error, OSError) as error:
+            self.summary = [f"nothing recorded: {where}: {error}"]
+            return
         tests = f"{len(recording)} test{'s' if len(recording) != 1 else ''}"
-        self.summary = [f"run {run_id} recorded in {where}: {tests}, {run.kind}"]
+        self.summary = [f"{where} {self.history.notice}"] if self.history.notice else []
+        self.summary.append(f"run {run_id} recorded in {where}: {tests}, {run.kind}")
         self.summary += [
             f"regression: {r.nodeid} {seconds(r.seconds)}, baseline {seconds(r.baseline.median)} ({r.factor:.1f}x), "
             f"{seconds(r.baseline.latest)} the run before"

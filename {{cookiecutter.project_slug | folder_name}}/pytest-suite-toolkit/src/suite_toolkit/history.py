@@ -78,11 +78,16 @@ REGRESSION_COLUMNS = "nodeid, seconds, baseline"
 OWN_FAILURES = ("failed", "error")  # a server error is the server's, a skip is no outcome
 
 
+class HistoryUnusable(Exception):
+    """The file named as the history cannot be used as one; the message says why (after the file's name)."""
+
+
 class History:
     """The history file. Opened per use: nothing stays open between the start and the end of a run."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.notice: str | None = None  # what ``open`` did to make the file usable, for the user
 
     @contextmanager
     def connect(self) -> Iterator[sqlite3.Connection]:
@@ -94,21 +99,43 @@ class History:
             connection.close()
 
     def open(self) -> sqlite3.Connection:
+        """A connection to the history, made usable: migrated, or started afresh beside a file that is damaged or
+        of a version this module cannot read (kept under a name that says so, never over an earlier one: ``notice``
+        says where). A database that is not a history is refused (``HistoryUnusable``) and left as it is."""
         connection = sqlite3.connect(self.path)
-        version = connection.execute("PRAGMA user_version").fetchone()[0]
-        tables = connection.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
+        try:
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            tables = [name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        except sqlite3.DatabaseError as error:
+            connection.close()
+            if type(error) is not sqlite3.DatabaseError:  # locked, unreadable, a directory: the caller says so
+                raise
+            # Not an SQLite database, or a damaged one ("file is not a database", "disk image is malformed").
+            return self.started_afresh("was damaged", "damaged")
+        if tables and "runs" not in tables:  # every version of the history has had its runs table
+            connection.close()
+            raise HistoryUnusable(f"is not a test history (its tables: {', '.join(sorted(tables))}); left as it is")
         if version in MIGRATIONS and tables:
             with connection:
                 connection.execute(MIGRATIONS[version])
         elif version != VERSION and tables:
-            # Written by an older version of the plugin: moved aside, not changed or lost.
+            # Written by another version of the plugin: kept aside, not changed or lost.
             connection.close()
-            self.path.rename(self.path.with_name(f"{self.path.name}.v{version or 1}"))
-            connection = sqlite3.connect(self.path)
+            return self.started_afresh(f"is of history version {version or 1}", f"v{version or 1}")
         connection.execute("PRAGMA foreign_keys = ON")
         connection.executescript(SCHEMA)
         connection.execute(f"PRAGMA user_version = {VERSION}")
         return connection
+
+    def started_afresh(self, why: str, suffix: str) -> sqlite3.Connection:
+        aside = self.path.with_name(f"{self.path.name}.{suffix}")
+        number = 1
+        while aside.exists():
+            number += 1
+            aside = self.path.with_name(f"{self.path.name}.{suffix}-{number}")
+        self.path.rename(aside)
+        self.notice = f"{why}: kept as {aside.name}, a fresh one started"
+        return self.open()
 
     # Writing
 
