@@ -493,3 +493,16 @@ def test_a_history_that_cannot_be_written_leaves_the_tests_exit_status_and_says_
     result.stdout.fnmatch_lines(["nothing recorded: .test-history.db: unable to open database file"])
     result.stdout.no_fnmatch_line("*Traceback*")
     assert (suite.path / ".test-history.db").is_dir()
+
+
+@pytest.mark.parametrize("args", [("-m", "not slow"), ("-p", "xdist", "-n", "auto")], ids=["speed markers", "-n auto"])
+def test_what_reads_a_damaged_history_before_the_tests_warns_and_the_tests_run(suite, monkeypatch, args) -> None:
+    history = suite.path / ".test-history.db"
+    history.write_bytes(b"damaged\n" * 100)
+
+    result = run(suite, monkeypatch, *args)
+
+    result.assert_outcomes(passed=3)
+    result.stdout.fnmatch_lines(["*.test-history.db is damaged (the next run that records keeps it aside)*"])
+    result.stdout.no_fnmatch_line("*INTERNALERROR*")
+    assert (suite.path / ".test-history.db.damaged").read_bytes() == b"damaged\n" * 100  # by the run's recording

@@ -34,8 +34,9 @@ def record(history: History, number: int, measured: list[Measurement], selection
         uid=uuid.uuid4().hex, batch=run.get("batch"), started=1_700_000_000 + number * 3600, commit_sha="abc1234",
         code_version=run.get("code", "same"), environment="env", mode="serial", selection=selection, seconds=1.0,
     )  # fmt: skip
+    history.prepare()  # as the plugin does
     baselines = history.baselines(history.latest_runs(5, kind=kind.kind), calls=True)
-    slower = regressions(measured, baselines, factor=2.0, floor=0.1, min_runs=3)  # as the plugin does
+    slower = regressions(measured, baselines, factor=2.0, floor=0.1, min_runs=3)
     return history.record(kind, measured, keep=50, slower=slower)
 
 

@@ -25,18 +25,21 @@ from __future__ import annotations
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
 from suite_toolkit import private_api, settings, tiers
-from suite_toolkit.analysis import Measurement, Run, kind_of_selection, regressions, speed_of
+from suite_toolkit.analysis import Baseline, Measurement, Run, kind_of_selection, regressions, speed_of
 from suite_toolkit.fingerprints import CodeVersion, environment
 from suite_toolkit.history import History, HistoryUnusable
 
 PARTIAL_LOOKBACK = 10  # a partial run's tests are looked for in 10x the baseline's runs: tiers run in turns
+
+Found = TypeVar("Found")
 
 SPEEDS = {
     "fast": "measured: baseline under 0.1 s (pytest-suite-toolkit)",
@@ -58,6 +61,23 @@ def configure(config: pytest.Config) -> None:
 
 def history_path(config: pytest.Config) -> Path:
     return config.rootpath / (config.option.analytics_file or config.getini("analytics_file"))
+
+
+def shown(config: pytest.Config, path: Path) -> Path:
+    """``path`` as the user names it: from the project's root when it is inside."""
+    return path.relative_to(config.rootpath) if path.is_relative_to(config.rootpath) else path
+
+
+def read_or_warn(config: pytest.Config, read: Callable[[], Found], default: Found) -> Found:
+    """What ``read`` reads from the history before the tests run, or ``default`` with one warning naming the file
+    when it cannot be read (damaged, not a history, locked): the tests run all the same."""
+    try:
+        return read()
+    except (HistoryUnusable, sqlite3.Error, OSError) as error:
+        why = f" {error}" if isinstance(error, HistoryUnusable) else f": {error}"
+        warning = pytest.PytestWarning(f"{shown(config, history_path(config))}{why}; this run reads no history")
+        config.issue_config_time_warning(warning, stacklevel=2)
+        return default
 
 
 def mode_of(config: pytest.Config) -> str:
@@ -193,8 +213,12 @@ class Analytics:
             return
         runs = self.thresholds.baseline_runs
         # The latest runs of the whole suite; none yet: the latest runs of any kind.
-        latest = self.history.latest_runs(runs, full_only=True) or self.history.latest_runs(runs)
-        baselines = self.history.baselines(latest)
+
+        def read() -> dict[str, Baseline]:
+            latest = self.history.latest_runs(runs, full_only=True) or self.history.latest_runs(runs)
+            return self.history.baselines(latest)
+
+        baselines = read_or_warn(self.config, read, {})
         markers = {speed: getattr(pytest.mark, speed) for speed in SPEEDS}
         for item in items:
             baseline = baselines.get(item.nodeid)
@@ -231,12 +255,9 @@ class Analytics:
         # A partial run holds some of the tests (a tier, the affected ones): each test's last passing runs are
         # looked for further back than in runs of the whole suite or of a shard, which hold the same tests each time.
         window = limits.baseline_runs * (PARTIAL_LOOKBACK if kind_of_selection(run.selection) == "partial" else 1)
-        where = (
-            self.history.path.relative_to(self.config.rootpath)
-            if self.history.path.is_relative_to(self.config.rootpath)
-            else self.history.path
-        )
+        where = shown(self.config, self.history.path)
         try:
+            self.history.prepare()  # first: a damaged file is kept aside, a file that is not a history refused
             latest = self.history.latest_runs(window, kind=run.kind)
             baselines = self.history.baselines(latest, suspects, calls=True, last=limits.baseline_runs)
             slower = regressions(

@@ -90,8 +90,9 @@ class History:
         self.notice: str | None = None  # what ``open`` did to make the file usable, for the user
 
     @contextmanager
-    def connect(self) -> Iterator[sqlite3.Connection]:
-        connection = self.open()
+    def connect(self, write: bool = False) -> Iterator[sqlite3.Connection]:
+        """A connection in one transaction: to write (``open``), or to read, which never changes the file."""
+        connection = self.open() if write else self.open_to_read()
         try:
             with connection:  # one transaction: commit on success, roll back on error
                 yield connection
@@ -126,6 +127,43 @@ class History:
         connection.executescript(SCHEMA)
         connection.execute(f"PRAGMA user_version = {VERSION}")
         return connection
+
+    def prepare(self) -> None:
+        """Make the file ready to record into (``open``), before reading what the run is compared with."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.open().close()
+
+    def open_to_read(self) -> sqlite3.Connection:
+        """The history as it is, read-only; an empty one before the first run; a history of the version before,
+        migrated in a copy in memory. A file that is damaged, not a history or of an unknown version raises
+        ``HistoryUnusable``: the next run that records keeps it aside (``open``)."""
+        memory = sqlite3.connect(":memory:")
+        if not self.path.exists():
+            memory.executescript(SCHEMA)
+            return memory
+        on_disk = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            version = on_disk.execute("PRAGMA user_version").fetchone()[0]
+            tables = {name for (name,) in on_disk.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        except sqlite3.DatabaseError as error:
+            on_disk.close()
+            if type(error) is not sqlite3.DatabaseError:  # locked, unreadable, a directory: the caller says so
+                raise
+            raise HistoryUnusable("is damaged (the next run that records keeps it aside)") from None
+        if version == VERSION and "runs" in tables:
+            return on_disk
+        if "runs" in tables and version in MIGRATIONS:
+            on_disk.backup(memory)  # migrated in the copy: the file stays as it is
+        on_disk.close()
+        if not tables:
+            memory.executescript(SCHEMA)
+            return memory
+        if "runs" not in tables:
+            raise HistoryUnusable(f"is not a test history (its tables: {', '.join(sorted(tables))})")
+        if version not in MIGRATIONS:
+            raise HistoryUnusable(f"is of history version {version or 1}, not {VERSION}")
+        memory.execute(MIGRATIONS[version])
+        return memory
 
     def started_afresh(self, why: str, suffix: str) -> sqlite3.Connection:
         aside = self.path.with_name(f"{self.path.name}.{suffix}")
@@ -164,7 +202,7 @@ class History:
                 )
 
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.connect() as db:
+        with self.connect(write=True) as db:
             run_id = db.execute(
                 f"INSERT INTO runs ({RUN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?)",
                 (

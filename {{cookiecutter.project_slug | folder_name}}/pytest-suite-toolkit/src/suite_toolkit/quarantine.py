@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 
 from suite_toolkit import settings
-from suite_toolkit.analytics import history_path
+from suite_toolkit.analytics import history_path, read_or_warn
 from suite_toolkit.history import History
 
 MARKER = (
@@ -59,7 +59,8 @@ class Quarantine:
 
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
         if self.confirming:
-            suspects = candidates(History(history_path(config)), self.candidates_after)
+            history = History(history_path(config))
+            suspects = read_or_warn(config, lambda: candidates(history, self.candidates_after), {})
             kept = [item for item in items if item.get_closest_marker("quarantine") or unrepeated(item) in suspects]
             if len(kept) < len(items):
                 keeping = set(map(id, kept))

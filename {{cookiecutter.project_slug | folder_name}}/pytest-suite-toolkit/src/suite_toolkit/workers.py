@@ -113,7 +113,7 @@ def auto_workers(config: pytest.Config) -> int:
         config.stash[decision] = f"serial: {picker} at collection, after the workers start"
         return 0
     durations_file = config.getini("workers_durations_file")
-    history = History(analytics.history_path(config)).latest_durations()
+    history = analytics.read_or_warn(config, History(analytics.history_path(config)).latest_durations, {})
     work = measured_work(history, file_durations(config.rootpath / durations_file), named_prefixes(config))
     if not work.from_history and not work.from_file:
         records = "this run records none (--no-analytics)" if config.option.no_analytics else "the next one decides"
