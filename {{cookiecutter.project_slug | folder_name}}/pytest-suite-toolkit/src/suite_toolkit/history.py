@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from suite_toolkit.analysis import Baseline, Measurement, Regression, Run, median
+from suite_toolkit.files import keep_aside
 
 VERSION = 3  # PRAGMA user_version of a history this module reads and writes
 # What turns a history of an older version into this one without losing a run: version -> SQL. An older version
@@ -166,12 +167,7 @@ class History:
         return memory
 
     def started_afresh(self, why: str, suffix: str) -> sqlite3.Connection:
-        aside = self.path.with_name(f"{self.path.name}.{suffix}")
-        number = 1
-        while aside.exists():
-            number += 1
-            aside = self.path.with_name(f"{self.path.name}.{suffix}-{number}")
-        self.path.rename(aside)
+        aside = keep_aside(self.path, suffix)
         self.notice = f"{why}: kept as {aside.name}, a fresh one started"
         return self.open()
 
