@@ -13,7 +13,10 @@ from pathlib import Path
 
 import pytest
 from suite_toolkit.analytics import seconds
+from suite_toolkit.history import History
+from suite_toolkit.report.data import collect
 
+FLAKY_LINE = "flaky: tests/unit/test_suite.py::test_flaky passed and failed on the same code and environment"
 SUITE = """
 import os
 
@@ -184,17 +187,30 @@ def test_the_thresholds_are_settings(suite, monkeypatch) -> None:
     )
 
 
-def test_a_test_that_passes_and_fails_on_the_same_code_is_flaky_and_said_once_per_sighting(suite, monkeypatch) -> None:
+def test_a_test_that_passes_and_fails_on_the_same_code_is_flaky_and_said_once_per_failure(suite, monkeypatch) -> None:
     run(suite, monkeypatch).assert_outcomes(passed=3)
 
     failing = run(suite, monkeypatch, FLAKY_FAILS="1")
     passing_again = run(suite, monkeypatch)
-    passing_once_more = run(suite, monkeypatch)
 
-    flaky = "flaky: tests/unit/test_suite.py::test_flaky passed and failed on the same code and environment"
-    failing.stdout.fnmatch_lines([flaky])
-    passing_again.stdout.fnmatch_lines([flaky])  # a pass right after a failure is a sighting too
-    passing_once_more.stdout.fnmatch_lines(["no regression, no flaky test"])
+    failing.stdout.fnmatch_lines([FLAKY_LINE])  # it had passed on this code: the failure shows it
+    passing_again.stdout.fnmatch_lines(["no regression, no flaky test"])  # the same failure, not said twice
+    assert counted_flaky(suite) == {"tests/unit/test_suite.py::test_flaky": 1}
+
+
+def test_a_test_that_fails_first_is_seen_flaky_when_it_passes_and_the_report_calls_it_new(suite, monkeypatch) -> None:
+    run(suite, monkeypatch, FLAKY_FAILS="1").assert_outcomes(passed=2, failed=1)
+
+    passing = run(suite, monkeypatch)
+
+    passing.stdout.fnmatch_lines([FLAKY_LINE])
+    data = collect(History(suite.path / ".test-history.db"))
+    assert [(test["nodeid"], test["new"]) for test in data["flaky"]] == [("tests/unit/test_suite.py::test_flaky", True)]
+
+
+def counted_flaky(suite) -> dict[str, int]:
+    """Times seen flaky, as the report and the quarantine count them."""
+    return {nodeid: times for nodeid, (times, _, _) in History(suite.path / ".test-history.db").flaky_counts().items()}
 
 
 def test_the_same_code_in_another_environment_is_not_flaky(suite, monkeypatch) -> None:

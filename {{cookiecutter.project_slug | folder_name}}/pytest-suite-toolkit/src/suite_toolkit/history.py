@@ -370,81 +370,54 @@ class History:
             ).fetchall()
 
     def flaky_in(self, run_ids: Sequence[int]) -> dict[str, str]:
-        """The tests of ``run_ids`` that are flaky there: nodeid -> how it showed. A test is flaky when its own
-        outcome changed on the same code and environment: it failed in one run and passed in another, or passed
-        on a rerun. Failures are few, so the query starts from them (``failures`` is an index of failures only)."""
+        """The tests seen flaky in ``run_ids`` (``FLAKY``): nodeid -> how it showed."""
         if not self.path.exists() or not run_ids:
             return {}
-        these = ", ".join("?" * len(run_ids))
+        marks = ", ".join("?" * len(run_ids))
+        # Only the runs of the same code and environment as these can prove a failure here or before flaky.
+        same = (
+            f"AND (r.code_version, r.environment) IN (SELECT code_version, environment FROM runs WHERE id IN ({marks}))"
+        )
         with self.connect() as db:
-            same = [
-                run_id
-                for (run_id,) in db.execute(
-                    f"SELECT others.id FROM runs AS others JOIN runs AS these ON these.id IN ({these}) "
-                    "AND others.code_version = these.code_version AND others.environment = these.environment",
-                    tuple(run_ids),
-                )
-            ]
-            marks = ", ".join("?" * len(same))
-            failing = {
-                nodeid
-                for (nodeid,) in db.execute(
-                    f"SELECT nodeid FROM results WHERE outcome IN ('failed', 'error') AND run_id IN ({marks})",
-                    tuple(same),
-                )
-            }
-            flaky = {}
-            if failing:
-                db.execute("CREATE TEMP TABLE failing (nodeid TEXT PRIMARY KEY)")
-                db.executemany("INSERT INTO failing VALUES (?)", ((nodeid,) for nodeid in failing))
-                outcomes: dict[str, list[tuple[int, bool]]] = defaultdict(list)  # run id, passed
-                for nodeid, run_id, outcome in db.execute(
-                    f"SELECT nodeid, run_id, outcome FROM results WHERE run_id IN ({marks}) "
-                    "AND outcome IN ('passed', 'failed', 'error') AND nodeid IN (SELECT nodeid FROM failing)",
-                    tuple(same),
-                ):
-                    outcomes[nodeid].append((run_id, outcome == "passed"))
-                first = min(run_ids)
-                for nodeid, seen in sorted(outcomes.items()):
-                    here = [passed for run_id, passed in seen if run_id in run_ids]
-                    before = [passed for run_id, passed in sorted(seen) if run_id < first]
-                    if not here or all(passed for _, passed in seen):
-                        continue
-                    # Said once per sighting: when it fails here (having passed), or passes here after a failure;
-                    # not on every later passing run of the same code.
-                    if (not all(here) and any(passed for _, passed in seen)) or (
-                        all(here) and before and not before[-1]
-                    ):
-                        flaky[nodeid] = "passed and failed on the same code and environment"
-            rerun = db.execute(
-                f"SELECT nodeid FROM results WHERE run_id IN ({these}) AND outcome = 'passed' AND reruns > 0",
-                tuple(run_ids),
-            )
-            flaky.update((nodeid, "passed on a rerun") for (nodeid,) in rerun)
-        return flaky
+            query = FLAKY.format(same=same, these=f"AND run_id IN ({marks})")
+            rows = db.execute(query, (*run_ids, *run_ids, *run_ids)).fetchall()
+        return {nodeid: how for nodeid, run_id, _, how in rows if run_id in run_ids}
 
     def flaky_counts(self) -> dict[str, tuple[int, int, bool]]:
-        """Every test ever flaky in the history kept: nodeid -> (times it was seen flaky, the last run it was,
-        whether it was quarantined then). Seen flaky: a run where it failed on code and an environment on which it
-        also passed, or a run where it passed on a rerun."""
+        """Every test seen flaky in the history kept (``FLAKY``): nodeid -> (times, the last run it was, whether it
+        was quarantined in any of them), the test seen flaky last, last."""
         if not self.path.exists():
             return {}
         with self.connect() as db:
-            rows = db.execute(
-                """WITH detections AS (
-                        SELECT failed.run_id, failed.nodeid, failed.quarantined FROM results AS failed
-                        JOIN runs AS failing ON failing.id = failed.run_id
-                        WHERE failed.outcome IN ('failed', 'error') AND EXISTS (
-                            SELECT 1 FROM runs AS same JOIN results AS passed ON passed.run_id = same.id
-                            WHERE same.code_version = failing.code_version
-                            AND same.environment = failing.environment
-                            AND passed.nodeid = failed.nodeid AND passed.outcome = 'passed')
-                        UNION
-                        SELECT run_id, nodeid, quarantined FROM results WHERE outcome = 'passed' AND reruns > 0)
-                    SELECT nodeid, count(*), max(run_id), max(quarantined) FROM detections
-                    GROUP BY nodeid ORDER BY max(run_id)"""
-            ).fetchall()
-        return {nodeid: (times, last, bool(quarantined)) for nodeid, times, last, quarantined in rows}
+            rows = db.execute(FLAKY.format(same="", these="")).fetchall()
+        counts: dict[str, tuple[int, int, bool]] = {}
+        for nodeid, run_id, quarantined, _ in rows:
+            times, last, was = counts.get(nodeid, (0, 0, False))
+            counts[nodeid] = (times + 1, max(last, run_id), was or bool(quarantined))
+        return dict(sorted(counts.items(), key=lambda item: item[1][1]))
+
+
+# The one rule for "flaky", which the plugin's summary, the report, the CI annotations and the quarantine all read: a
+# test is seen flaky once for each failure (failed, error) of its own on code and an environment on which it also
+# passed, in the run that showed it: the failing run when it had passed before, else the first run it passed in
+# after; and in each run it passed in on a rerun. Rows: nodeid, run id, quarantined, how it showed. ``{same}`` and
+# ``{these}`` narrow the runs looked at. Failures are few: the query starts from them (an index holds only them).
+FLAKY = """
+WITH failures AS (
+    SELECT f.run_id, f.nodeid, f.quarantined, r.code_version, r.environment FROM results AS f
+    JOIN runs AS r ON r.id = f.run_id WHERE f.outcome IN ('failed', 'error') {same}),
+passes AS (
+    SELECT p.run_id, p.nodeid, r.code_version, r.environment FROM results AS p
+    JOIN runs AS r ON r.id = p.run_id WHERE p.outcome = 'passed' AND p.nodeid IN (SELECT nodeid FROM failures) {same})
+SELECT f.nodeid, CASE WHEN min(p.run_id) < f.run_id THEN f.run_id ELSE min(p.run_id) END, f.quarantined,
+    'passed and failed on the same code and environment'
+FROM failures AS f JOIN passes AS p
+    ON p.nodeid = f.nodeid AND p.code_version = f.code_version AND p.environment = f.environment
+GROUP BY f.run_id, f.nodeid
+UNION ALL
+SELECT nodeid, run_id, quarantined, 'passed on a rerun' FROM results AS rerun
+WHERE outcome = 'passed' AND reruns > 0 {these}
+"""
 
 
 def qualified(columns: str, table: str) -> str:
