@@ -19,7 +19,7 @@ def shown(default: object) -> str:
 def test_the_readme_lists_every_setting_with_its_default() -> None:
     documented = {name: value or "" for name, value in ROW.findall(README.read_text(encoding="utf-8"))}
 
-    assert documented == {name: shown(default) for name, (_, _, default) in SETTINGS.items()}
+    assert documented == {name: shown(setting.default) for name, setting in SETTINGS.items()}
 
 
 @pytest.mark.parametrize(

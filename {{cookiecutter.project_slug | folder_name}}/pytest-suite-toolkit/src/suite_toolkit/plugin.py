@@ -50,6 +50,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-testmon's own pytest_configure reads its environment
 def pytest_configure(config: pytest.Config) -> None:
+    settings.check(config)
     testmon_inputs.configure(config)
     tiers.configure(config)
     analytics.configure(config)

@@ -25,7 +25,7 @@ MARKER = (
 
 def configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", MARKER)
-    reruns = settings.whole_number(config, "quarantine_reruns", minimum=0)
+    reruns = settings.whole_number(config, "quarantine_reruns")
     candidates_after = settings.whole_number(config, "quarantine_after")
     config.pluginmanager.register(Quarantine(config, reruns, candidates_after), "suite_toolkit.quarantine")
 

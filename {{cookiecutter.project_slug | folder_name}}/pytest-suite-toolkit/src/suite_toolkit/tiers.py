@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from suite_toolkit import settings
+
 
 @dataclass(frozen=True)
 class Tier:
@@ -46,14 +48,16 @@ def parse(lines: Iterable[str], root: Path) -> list[Tier]:
 def parse_timeouts(lines: Iterable[str], names: list[str]) -> dict[str, float]:
     timeouts = {}
     for line in lines:
-        name, _, seconds = (part.strip() for part in line.partition("="))
+        name, separator, seconds = (part.strip() for part in line.partition("="))
         if name not in names:
             known = f"tiers: {', '.join(names)}" if names else "the tiers setting names none"
             raise pytest.UsageError(f"tier_timeouts: {line!r}: no tier is called {name!r} ({known})")
+        if not separator:
+            raise pytest.UsageError(f"tier_timeouts: {line!r}: expected 'tier=seconds'")
         try:
-            timeouts[name] = float(seconds)
-        except ValueError:
-            raise pytest.UsageError(f"tier_timeouts: {line!r}: expected 'tier=seconds'") from None
+            timeouts[name] = settings.SETTINGS["tier_timeouts"].number.parse(seconds)
+        except ValueError as error:
+            raise pytest.UsageError(f"tier_timeouts: {line!r}: {error}") from None
     return timeouts
 
 
