@@ -14,6 +14,7 @@ serial, as it does before any test is measured. The header says which, and from 
 from __future__ import annotations
 
 import json
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,10 +86,39 @@ def named_prefixes(config: pytest.Config) -> list[str] | None:
     return prefixes or None
 
 
+class DurationsUnusable(Exception):
+    """The durations file is there, and is not a JSON object of test ids and seconds."""
+
+
 def file_durations(path: Path) -> dict[str, float]:
+    """The durations file's seconds by test id; none when there is no such file."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        durations = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
+        return {}
+    except UnicodeDecodeError:
+        raise DurationsUnusable("not UTF-8 text") from None
+    except json.JSONDecodeError as error:
+        raise DurationsUnusable(f"not JSON ({error})") from None
+    except OSError as error:  # a directory, unreadable
+        raise DurationsUnusable(str(error)) from None
+    if not isinstance(durations, dict):
+        raise DurationsUnusable("not a JSON object of test ids and seconds")
+    for nodeid, seconds in durations.items():
+        # Python's json reads NaN and Infinity, and a bool is an int to Python.
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not 0 <= seconds < math.inf:
+            raise DurationsUnusable(f"{nodeid}: {seconds!r} is not seconds")
+    return durations
+
+
+def durations_or_warn(config: pytest.Config, name: str) -> dict[str, float]:
+    """The seconds in the durations file ``name``, or none with one warning naming it: -n auto decides without
+    them, and the tests run all the same."""
+    try:
+        return file_durations(config.rootpath / name)
+    except DurationsUnusable as error:
+        warning = pytest.PytestWarning(f"{name}: {error}; -n auto ignores its durations")
+        config.issue_config_time_warning(warning, stacklevel=2)
         return {}
 
 
@@ -114,7 +144,7 @@ def auto_workers(config: pytest.Config) -> int:
         return 0
     durations_file = config.getini("workers_durations_file")
     history = analytics.read_or_warn(config, History(analytics.history_path(config)).latest_durations, {})
-    work = measured_work(history, file_durations(config.rootpath / durations_file), named_prefixes(config))
+    work = measured_work(history, durations_or_warn(config, durations_file), named_prefixes(config))
     if not work.from_history and not work.from_file:
         records = "this run records none (--no-analytics)" if config.option.no_analytics else "the next one decides"
         config.stash[decision] = f"serial: no test measured yet; every run measures its tests, {records}"
