@@ -8,7 +8,9 @@ names. Each test's duration is that of its latest passing run in the test histor
 so no separate step measures the suite; for a test the history has not measured (a fresh clone, a CI runner without
 the history), ``workers_durations_file`` (pytest-split's format) fills in. When the tests are picked at collection
 (pytest-testmon's affected tests, ``-k``, ``-m``, ``--lf``), their work is not known in time and the run stays
-serial, as it does before any test is measured. The header says which, and from what.
+serial, as it does before any test is measured. pytest-xdist's documented overrides hold:
+``PYTEST_XDIST_AUTO_NUM_WORKERS`` is the number of workers, ``PYTHON_CPU_COUNT`` the number of cores. The header says
+which, and from what.
 """
 
 from __future__ import annotations
@@ -29,10 +31,43 @@ PICKED_AT_COLLECTION = (("keyword", "-k"), ("markexpr", "-m"), ("lf", "--lf"))
 
 
 def available_cores() -> int:
+    """The cores this process may run on, as Python 3.13's ``os.process_cpu_count`` counts them."""
+    if hasattr(os, "process_cpu_count"):
+        return os.process_cpu_count() or 1
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # macOS and Windows
         return os.cpu_count() or 1
+
+
+def counted_cores(config: pytest.Config) -> tuple[int, str]:
+    """The cores -n auto shares the work among, and how the header says so. ``PYTHON_CPU_COUNT`` stands for them
+    on every Python, as it does for Python 3.13's own count (which pytest-xdist asks)."""
+    cores = override(config, "PYTHON_CPU_COUNT", "cores", least=1)
+    if cores is None:
+        return available_cores(), plural(available_cores(), "core")
+    return cores, f"{plural(cores, 'core')} (PYTHON_CPU_COUNT)"
+
+
+def override(config: pytest.Config, variable: str, meaning: str, least: int) -> int | None:
+    """The environment variable's number, or None when it is unset (or ``default``, as Python reads
+    ``PYTHON_CPU_COUNT``); a value that is not a whole number from ``least`` on is one warning, and ignored."""
+    text = os.environ.get(variable, "")
+    if text in ("", "default"):
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        value = least - 1
+    if value < least:
+        warning = pytest.PytestWarning(f"{variable}: {text!r} is not a number of {meaning}; -n auto ignores it")
+        config.issue_config_time_warning(warning, stacklevel=2)
+        return None
+    return value
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' if count != 1 else ''}"
 
 
 def workers_for(total_seconds: float, cores: int, seconds_per_worker: float = SECONDS_PER_WORKER) -> int:
@@ -54,7 +89,7 @@ class Work:
             return "test history"
         if not self.from_history:
             return durations_file
-        return f"test history; {durations_file} for {self.from_file} test{'s' if self.from_file != 1 else ''}"
+        return f"test history; {durations_file} for {plural(self.from_file, 'test')}"
 
 
 def measured_work(history: dict[str, float], durations_file: dict[str, float], named: list[str] | None) -> Work:
@@ -136,8 +171,13 @@ decision = pytest.StashKey[str]()
 
 
 def auto_workers(config: pytest.Config) -> int:
-    """pytest-xdist's ``-n auto``: 0 (serial) or the number of workers, with the decision kept for the header."""
+    """pytest-xdist's ``-n auto``: 0 (serial) or the number of workers, with the decision kept for the header.
+    pytest-xdist's documented override, ``PYTEST_XDIST_AUTO_NUM_WORKERS``, wins, as it does without this plugin."""
     seconds_per_worker = settings.positive_number(config, "workers_seconds_per_worker")
+    workers = override(config, "PYTEST_XDIST_AUTO_NUM_WORKERS", "workers", least=0)
+    if workers is not None:
+        config.stash[decision] = f"{workers or 'serial'}: PYTEST_XDIST_AUTO_NUM_WORKERS={workers}"
+        return workers
     picker = picked_at_collection(config)
     if picker is not None:
         config.stash[decision] = f"serial: {picker} at collection, after the workers start"
@@ -149,11 +189,10 @@ def auto_workers(config: pytest.Config) -> int:
         records = "this run records none (--no-analytics)" if config.option.no_analytics else "the next one decides"
         config.stash[decision] = f"serial: no test measured yet; every run measures its tests, {records}"
         return 0
-    cores = available_cores()
+    cores, counted = counted_cores(config)
     workers = workers_for(work.seconds, cores, seconds_per_worker)
-    config.stash[decision] = (
-        f"{workers or 'serial'}: {work.seconds:.1f} s measured ({work.source(durations_file)}), {cores} cores"
-    )
+    measured = f"{work.seconds:.1f} s measured ({work.source(durations_file)})"
+    config.stash[decision] = f"{workers or 'serial'}: {measured}, {counted}"
     return workers
 
 
