@@ -153,12 +153,13 @@ def sample(count: int = 300, seed: int = 7) -> dict:
             if test["flaky"] >= 3
         ],
         "quarantine_after": 3,
+        "baseline_runs": 5,
     }
 
 
 def empty_sample() -> dict:
     return {"runs": [], "speeds": {"fast": 0, "medium": 0, "slow": 0}, "tests": [], "slowest": [], "regressions": [],
-            "flaky": [], "quarantine_candidates": [], "quarantine_after": 3}  # fmt: skip
+            "flaky": [], "quarantine_candidates": [], "quarantine_after": 3, "baseline_runs": 5}  # fmt: skip
 
 
 def open_report(browser, data: dict, folder: Path):

@@ -402,24 +402,6 @@ def test_under_xdist_the_controller_writes_one_run_with_each_workers_tests(suite
     assert rows(history, "SELECT round(call, 3) FROM results ORDER BY nodeid") == [(0.001,), (0.2,), (0.05,)]
 
 
-def test_an_xdist_worker_that_crashes_is_reported_as_xdist_reports_it_and_the_run_goes_on(suite) -> None:
-    crash = suite.path / "tests" / "unit" / "test_crash.py"
-    crash.write_text("import os\n\ndef test_dies():\n    os._exit(9)  # as a segfault or an out-of-memory kill\n")
-
-    # With pytest-testmon too: its data and the toolkit's testmon inputs take the crash report like any other.
-    result = suite.runpytest_subprocess("-p", "xdist", "-n", "2", "-p", "testmon.pytest_testmon", "--testmon")
-
-    result.assert_outcomes(passed=3, failed=1)  # the other tests ran, on the worker xdist started instead
-    assert result.ret == pytest.ExitCode.TESTS_FAILED
-    result.stdout.fnmatch_lines(["*worker 'gw?' crashed while running 'tests/unit/test_crash.py::test_dies'*"])
-    result.stdout.no_fnmatch_line("*INTERNALERROR*")
-    history = suite.path / ".test-history.db"
-    assert rows(history, "SELECT outcome, worker LIKE 'gw_' FROM results WHERE nodeid LIKE '%test_dies'") == [
-        ("failed", 1)
-    ]
-    assert rows(history, "SELECT COUNT(*) FROM results") == [(4,)]
-
-
 def test_a_history_in_a_folder_that_does_not_exist_yet_is_created_there(suite, monkeypatch) -> None:
     suite.makeini("[pytest]\nanalytics_file = build/history/tests.db\n")
 
@@ -442,83 +424,3 @@ def test_an_interrupted_run_records_nothing(suite) -> None:
 @pytest.mark.parametrize(("value", "shown"), [(0.2, "0.20s"), (0.01, "0.01s"), (0.0042, "4.2ms"), (0.0, "0.0ms")])
 def test_short_durations_are_shown_in_milliseconds(value: float, shown: str) -> None:
     assert seconds(value) == shown
-
-
-# -- a history the plugin cannot use: the tests' results reach the user all the same ----------------------------
-
-
-def damage(history: Path, how: str) -> None:
-    if how == "truncated":
-        history.write_bytes(history.read_bytes()[:1000])
-    elif how == "garbage":
-        history.write_bytes(b"not a database at all\n" * 100)
-
-
-@pytest.mark.parametrize("how", ["truncated", "garbage"])
-def test_a_damaged_history_is_kept_aside_and_a_fresh_one_records_the_run(suite, monkeypatch, how) -> None:
-    history = suite.path / ".test-history.db"
-    run(suite, monkeypatch).assert_outcomes(passed=3)
-    damage(history, how)
-    damaged = history.read_bytes()
-
-    result = run(suite, monkeypatch)
-
-    result.assert_outcomes(passed=3)
-    assert result.ret == pytest.ExitCode.OK
-    result.stdout.fnmatch_lines(["*.test-history.db was damaged: kept as .test-history.db.damaged, a fresh one*"])
-    assert (suite.path / ".test-history.db.damaged").read_bytes() == damaged
-    assert rows(history, "SELECT COUNT(*) FROM runs") == [(1,)]
-
-
-def test_a_damaged_history_kept_aside_never_overwrites_one_kept_before(suite, monkeypatch) -> None:
-    history = suite.path / ".test-history.db"
-    (suite.path / ".test-history.db.damaged").write_bytes(b"kept the first time")
-    history.write_bytes(b"damaged again\n" * 100)
-
-    run(suite, monkeypatch).assert_outcomes(passed=3)
-
-    assert (suite.path / ".test-history.db.damaged").read_bytes() == b"kept the first time"
-    assert (suite.path / ".test-history.db.damaged-2").read_bytes() == b"damaged again\n" * 100
-
-
-def test_a_database_that_is_not_a_history_is_refused_and_left_as_it_is(suite, monkeypatch) -> None:
-    other = suite.path / "app.db"
-    with sqlite3.connect(other) as db:
-        db.execute("CREATE TABLE users (name TEXT)")
-        db.execute("INSERT INTO users VALUES ('kept')")
-    before = other.read_bytes()
-
-    result = run(suite, monkeypatch, "--analytics-file", "app.db")
-
-    result.assert_outcomes(passed=3)
-    assert result.ret == pytest.ExitCode.OK
-    result.stdout.fnmatch_lines(["nothing recorded: app.db is not a test history (its tables: users)*"])
-    assert other.read_bytes() == before
-    assert sorted(path.name for path in suite.path.glob("app.db*")) == ["app.db"]
-
-
-@pytest.mark.parametrize("exitcode", [pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED])
-def test_a_history_that_cannot_be_written_leaves_the_tests_exit_status_and_says_why(
-    suite, monkeypatch, exitcode
-) -> None:
-    (suite.path / ".test-history.db").mkdir()  # a directory where the file should be
-
-    result = run(suite, monkeypatch, **({"FLAKY_FAILS": "1"} if exitcode else {}))
-
-    assert result.ret == exitcode
-    result.stdout.fnmatch_lines(["nothing recorded: .test-history.db: unable to open database file"])
-    result.stdout.no_fnmatch_line("*Traceback*")
-    assert (suite.path / ".test-history.db").is_dir()
-
-
-@pytest.mark.parametrize("args", [("-m", "not slow"), ("-p", "xdist", "-n", "auto")], ids=["speed markers", "-n auto"])
-def test_what_reads_a_damaged_history_before_the_tests_warns_and_the_tests_run(suite, monkeypatch, args) -> None:
-    history = suite.path / ".test-history.db"
-    history.write_bytes(b"damaged\n" * 100)
-
-    result = run(suite, monkeypatch, *args)
-
-    result.assert_outcomes(passed=3)
-    result.stdout.fnmatch_lines(["*.test-history.db is damaged (the next run that records keeps it aside)*"])
-    result.stdout.no_fnmatch_line("*INTERNALERROR*")
-    assert (suite.path / ".test-history.db.damaged").read_bytes() == b"damaged\n" * 100  # by the run's recording

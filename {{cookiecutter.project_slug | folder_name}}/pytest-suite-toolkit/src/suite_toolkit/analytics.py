@@ -23,6 +23,7 @@ by speed.
 from __future__ import annotations
 
 import sqlite3
+import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -35,7 +36,12 @@ import pytest
 from suite_toolkit import private_api, settings, tiers
 from suite_toolkit.analysis import Baseline, Measurement, Run, kind_of_selection, regressions, speed_of
 from suite_toolkit.fingerprints import CodeVersion, environment
-from suite_toolkit.history import History, HistoryUnusable
+from suite_toolkit.history import History, HistoryUnusable, NotAHistory
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pytest itself needs tomli before 3.11
+    import tomli as tomllib
 
 PARTIAL_LOOKBACK = 10  # a partial run's tests are looked for in 10x the baseline's runs: tiers run in turns
 
@@ -55,12 +61,39 @@ def configure(config: pytest.Config) -> None:
         return
     # An xdist worker reads baselines to mark its tests; only the controller, which sees every report, writes.
     writes = not hasattr(config, "workerinput")
-    analytics = Analytics(config, History(history_path(config)), Thresholds.read(config), writes=writes)
+    history = History(history_path(config))
+    if writes:
+        refuse_someone_elses(config, history)
+    analytics = Analytics(config, history, Thresholds.read(config), writes=writes)
     config.pluginmanager.register(analytics, "suite_toolkit.analytics")
 
 
 def history_path(config: pytest.Config) -> Path:
     return config.rootpath / (config.option.analytics_file or config.getini("analytics_file"))
+
+
+def refuse_someone_elses(config: pytest.Config, history: History) -> None:
+    """Stop the run at its start, with one line, when ``analytics_file`` names no file or a file that is not a
+    history (``pyproject.toml``, testmon's ``.testmondata``): found at the end, the run would be lost. What can
+    happen to the history itself (damaged, locked, a folder in its place) is said at the end, the tests run."""
+    name = config.option.analytics_file or config.getini("analytics_file")
+    if not name.strip():
+        raise pytest.UsageError("analytics_file: '' names no file")
+    try:
+        history.refuse_someone_elses()
+    except NotAHistory as error:
+        raise pytest.UsageError(f"analytics_file: {shown(config, history.path)} {error}") from None
+
+
+def project_of(config: pytest.Config) -> str:
+    """The project a run is of: the name in the root's ``pyproject.toml``, else the root folder's name. A history
+    holds the runs of one project (``History.record``, ``History.merge``)."""
+    try:
+        with (config.rootpath / "pyproject.toml").open("rb") as file:
+            name = tomllib.load(file).get("project", {}).get("name")
+    except (OSError, tomllib.TOMLDecodeError):
+        name = None
+    return name if isinstance(name, str) and name else config.rootpath.name
 
 
 def shown(config: pytest.Config, path: Path) -> Path:
@@ -121,6 +154,7 @@ class Thresholds:
     factor: float
     floor: float
     keep_runs: int
+    quarantine_after: int
 
     @classmethod
     def read(cls, config: pytest.Config) -> Thresholds:
@@ -131,7 +165,16 @@ class Thresholds:
             factor=settings.positive_number(config, "analytics_regression_factor"),
             floor=settings.positive_number(config, "analytics_regression_floor"),
             keep_runs=settings.whole_number(config, "analytics_keep_runs"),
+            quarantine_after=settings.whole_number(config, "quarantine_after"),
         )
+
+    def about(self) -> dict[str, str]:
+        """The settings the report reads from the history, as the run that recorded last had them."""
+        return {
+            "analytics_baseline_runs": str(self.baseline_runs),
+            "analytics_keep_runs": str(self.keep_runs),
+            "quarantine_after": str(self.quarantine_after),
+        }
 
 
 def seconds(value: float) -> str:
@@ -264,7 +307,8 @@ class Analytics:
                 [recording.measurement(nodeid) for nodeid in suspects],
                 baselines, factor=limits.factor, floor=limits.floor, min_runs=limits.min_runs,
             )  # fmt: skip
-            run_id = self.history.record(run, recording, keep=limits.keep_runs, slower=slower)
+            about = {"project": project_of(self.config), **limits.about()}
+            run_id = self.history.record(run, recording, keep=limits.keep_runs, slower=slower, about=about)
             flaky = self.history.flaky_in([run_id])
         except HistoryUnusable as error:  # the tests' results and exit status stay theirs: one line says why
             self.summary = [f"nothing recorded: {where} {error}"]

@@ -18,18 +18,28 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from suite_toolkit.analysis import Baseline, Measurement, Regression, Run, median
 from suite_toolkit.files import keep_aside
 
-VERSION = 3  # PRAGMA user_version of a history this module reads and writes
-# What turns a history of an older version into this one without losing a run: version -> SQL. An older version
-# with no way here is moved aside.
-MIGRATIONS = {2: "ALTER TABLE runs ADD COLUMN tree_sha TEXT"}
+VERSION = 4  # PRAGMA user_version of a history this module reads and writes
+# What turns a history of an older version into the next without losing a run: version -> SQL, applied in turn up to
+# VERSION. An older version with no way here is kept aside.
+MIGRATIONS = {
+    2: "ALTER TABLE runs ADD COLUMN tree_sha TEXT",
+    3: "CREATE TABLE IF NOT EXISTS about (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+}
+# How long a write waits for another process's (another run's, a report's) before it gives up: a write takes
+# milliseconds, a report reads for about a second at 10,000 tests in 50 runs.
+LOCK_WAIT = 30.0
+SQLITE_HEADER = b"SQLite format 3\x00"
 SCHEMA = """
+-- What the history is of and what the plugin recording into it was set to: "project" (runs of two projects never
+-- mix), and the settings the report reads (analytics_baseline_runs, analytics_keep_runs, quarantine_after).
+CREATE TABLE IF NOT EXISTS about (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
     uid TEXT NOT NULL UNIQUE,
@@ -80,7 +90,16 @@ OWN_FAILURES = ("failed", "error")  # a server error is the server's, a skip is 
 
 
 class HistoryUnusable(Exception):
-    """The file named as the history cannot be used as one; the message says why (after the file's name)."""
+    """The file named as the history cannot be used as one; the message says why (after the file's name). ``path``:
+    another file than the history's, when it is that one (a merge's)."""
+
+    def __init__(self, why: str, path: Path | None = None) -> None:
+        super().__init__(why)
+        self.path = path
+
+
+class NotAHistory(HistoryUnusable):
+    """The file is someone else's (a text file, another database): the setting that names it is wrong."""
 
 
 class History:
@@ -103,8 +122,11 @@ class History:
     def open(self) -> sqlite3.Connection:
         """A connection to the history, made usable: migrated, or started afresh beside a file that is damaged or
         of a version this module cannot read (kept under a name that says so, never over an earlier one: ``notice``
-        says where). A database that is not a history is refused (``HistoryUnusable``) and left as it is."""
-        connection = sqlite3.connect(self.path)
+        says where). A file that is not a history (another database, a text file) is refused (``HistoryUnusable``)
+        and left as it is."""
+        self.refuse_another_file()
+        # As a URI: a merge attaches other histories read-only by theirs.
+        connection = sqlite3.connect(self.path.resolve().as_uri(), uri=True, timeout=LOCK_WAIT)
         try:
             version = connection.execute("PRAGMA user_version").fetchone()[0]
             tables = [name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
@@ -112,22 +134,39 @@ class History:
             connection.close()
             if type(error) is not sqlite3.DatabaseError:  # locked, unreadable, a directory: the caller says so
                 raise
-            # Not an SQLite database, or a damaged one ("file is not a database", "disk image is malformed").
+            # A damaged SQLite file, or bytes no one could have meant ("file is not a database").
             return self.started_afresh("was damaged", "damaged")
+        connection.execute("PRAGMA foreign_keys = ON")
+        if version == VERSION and "runs" in tables:  # the usual case: nothing to write
+            return connection
         if tables and "runs" not in tables:  # every version of the history has had its runs table
             connection.close()
-            raise HistoryUnusable(f"is not a test history (its tables: {', '.join(sorted(tables))}); left as it is")
-        if version in MIGRATIONS and tables:
-            with connection:
-                connection.execute(MIGRATIONS[version])
-        elif version != VERSION and tables:
+            raise NotAHistory(f"is not a test history (its tables: {', '.join(sorted(tables))}); left as it is")
+        if tables and not migrates(version):
             # Written by another version of the plugin: kept aside, not changed or lost.
             connection.close()
             return self.started_afresh(f"is of history version {version or 1}", f"v{version or 1}")
-        connection.execute("PRAGMA foreign_keys = ON")
-        connection.executescript(SCHEMA)
-        connection.execute(f"PRAGMA user_version = {VERSION}")
+        with connection:
+            for step in range(version, VERSION) if tables else ():
+                connection.execute(MIGRATIONS[step])
+            connection.executescript(SCHEMA)
+            connection.execute(f"PRAGMA user_version = {VERSION}")
         return connection
+
+    def refuse_another_file(self) -> None:
+        """Raise ``HistoryUnusable`` when the file is text (``pyproject.toml`` given as the history): someone's own,
+        not a damaged history, which is binary. Left as it is."""
+        try:
+            with self.path.open("rb") as file:
+                start = file.read(4096)
+        except (FileNotFoundError, IsADirectoryError):
+            return  # made on first use; a directory: SQLite says so
+        if start and not start.startswith(SQLITE_HEADER) and b"\x00" not in start:
+            try:
+                start.decode("utf-8")
+            except UnicodeDecodeError:
+                return  # binary: a damaged history
+            raise NotAHistory("is a text file, not a test history; left as it is")
 
     def prepare(self) -> None:
         """Make the file ready to record into (``open``), before reading what the run is compared with."""
@@ -135,14 +174,15 @@ class History:
         self.open().close()
 
     def open_to_read(self) -> sqlite3.Connection:
-        """The history as it is, read-only; an empty one before the first run; a history of the version before,
+        """The history as it is, read-only; an empty one before the first run; a history of an older version,
         migrated in a copy in memory. A file that is damaged, not a history or of an unknown version raises
-        ``HistoryUnusable``: the next run that records keeps it aside (``open``)."""
+        ``HistoryUnusable``: the next run that records keeps a damaged one aside (``open``)."""
         memory = sqlite3.connect(":memory:")
         if not self.path.exists():
             memory.executescript(SCHEMA)
             return memory
-        on_disk = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+        self.refuse_another_file()
+        on_disk = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=LOCK_WAIT)
         try:
             version = on_disk.execute("PRAGMA user_version").fetchone()[0]
             tables = {name for (name,) in on_disk.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -153,31 +193,55 @@ class History:
             raise HistoryUnusable("is damaged (the next run that records keeps it aside)") from None
         if version == VERSION and "runs" in tables:
             return on_disk
-        if "runs" in tables and version in MIGRATIONS:
+        if "runs" in tables and migrates(version):
             on_disk.backup(memory)  # migrated in the copy: the file stays as it is
         on_disk.close()
         if not tables:
             memory.executescript(SCHEMA)
             return memory
         if "runs" not in tables:
-            raise HistoryUnusable(f"is not a test history (its tables: {', '.join(sorted(tables))})")
-        if version not in MIGRATIONS:
+            raise NotAHistory(f"is not a test history (its tables: {', '.join(sorted(tables))}); left as it is")
+        if not migrates(version):
             raise HistoryUnusable(f"is of history version {version or 1}, not {VERSION}")
-        memory.execute(MIGRATIONS[version])
+        for step in range(version, VERSION):
+            memory.execute(MIGRATIONS[step])
         return memory
+
+    def refuse_someone_elses(self) -> None:
+        """Raise ``NotAHistory`` when the file is someone else's (checked before a run: a damaged history, a lock or a
+        newer version are for the run's end to deal with)."""
+        try:
+            self.open_to_read().close()
+        except NotAHistory:
+            raise
+        except (HistoryUnusable, sqlite3.Error):
+            pass
 
     def started_afresh(self, why: str, suffix: str) -> sqlite3.Connection:
         aside = keep_aside(self.path, suffix)
         self.notice = f"{why}: kept as {aside.name}, a fresh one started"
         return self.open()
 
+    def about(self) -> dict[str, str]:
+        """What the history is of, and the settings of the run that recorded last (see ``about`` in ``SCHEMA``)."""
+        if not self.path.exists():
+            return {}
+        with self.connect() as db:
+            return dict(db.execute("SELECT key, value FROM about"))
+
     # Writing
 
     def record(
-        self, run: Run, measurements: Iterable[Measurement], keep: int, slower: Iterable[Regression] = ()
+        self,
+        run: Run,
+        measurements: Iterable[Measurement],
+        keep: int,
+        slower: Iterable[Regression] = (),
+        about: Mapping[str, str] | None = None,
     ) -> int:
-        """Write a run, its results and its regressions at once; drop runs older than the latest ``keep``. The
-        measurements are read once, one at a time."""
+        """Write a run, its results and its regressions at once, and ``about`` it (the project, the settings); drop
+        runs older than the latest ``keep``. The measurements are read once, one at a time. A history of another
+        project is refused (``HistoryUnusable``), its runs left as they are."""
         counts = {"tests": 0, "failed": 0}
 
         def rows() -> Iterator[tuple]:
@@ -197,8 +261,13 @@ class History:
                     m.quarantined,
                 )
 
+        about = dict(about or {})
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.connect(write=True) as db:
+            # Written first: the write lock is taken before the project is read, so no other run slips in between.
+            db.executemany("INSERT OR IGNORE INTO about VALUES (?, ?)", about.items())
+            refuse_another_project(db, about.get("project"))
+            db.executemany("INSERT OR REPLACE INTO about VALUES (?, ?)", about.items())
             run_id = db.execute(
                 f"INSERT INTO runs ({RUN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?)",
                 (
@@ -218,17 +287,28 @@ class History:
         assert run_id is not None
         return run_id
 
-    def merge(self, others: Iterable[Path], keep: int) -> list[int]:
+    def merge(self, others: Sequence[Path], keep: int) -> list[int]:
         """Copy into this history the runs of ``others`` it does not have yet (by ``uid``), with their results and
-        regressions, oldest first; the ids the copied runs have here. Shards of one CI run, each recorded into its
-        own copy of the history, become one history again. One transaction per file: ATTACH cannot happen inside
-        one."""
-        copied: list[int] = []
+        regressions; the ids the copied runs have here. Shards of one CI run, each recorded into its own copy of
+        the history, become one history again. Run ids stay in the order the runs started. Nothing is copied when
+        one of ``others`` cannot be read or holds the runs of another project (``HistoryUnusable``, the file named
+        first). One transaction per file: ATTACH cannot happen inside one."""
+        project = self.about().get("project")
+        for other in others:  # all checked before anything is copied
+            try:
+                theirs = History(other).about().get("project")
+            except HistoryUnusable as error:
+                raise HistoryUnusable(f"{error}: nothing merged", other) from None
+            if project is not None and theirs is not None and theirs != project:
+                why = f"holds the runs of project {theirs!r}, not of {project!r}: nothing merged"
+                raise HistoryUnusable(why, other)
+            project = project or theirs
+        copied: list[str] = []
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = self.open()
         try:
             for other in others:
-                db.execute("ATTACH DATABASE ? AS other", (str(other),))
+                db.execute("ATTACH DATABASE ? AS other", (f"{other.resolve().as_uri()}?mode=ro",))
                 try:
                     # A shard that recorded nothing uploads the history as it was restored: maybe an older version.
                     present = {row[1] for row in db.execute("PRAGMA other.table_info(runs)")}
@@ -247,14 +327,20 @@ class History:
                                 "JOIN main.runs AS new ON new.uid = old.uid WHERE new.id > ?",
                                 (last,),
                             )
-                        copied += [run_id for (run_id,) in db.execute("SELECT id FROM main.runs WHERE id > ?", (last,))]
+                        if db.execute("SELECT 1 FROM other.sqlite_master WHERE name = 'about'").fetchone():
+                            db.execute("INSERT OR IGNORE INTO main.about SELECT key, value FROM other.about")
+                        copied += [uid for (uid,) in db.execute("SELECT uid FROM main.runs WHERE id > ?", (last,))]
                 finally:
                     db.execute("DETACH DATABASE other")
             with db:
+                db.execute("BEGIN")
+                renumber_by_time(db)
                 self.drop_older_runs(db, keep)
+            marks = ", ".join("?" * len(copied))
+            ids = db.execute(f"SELECT id FROM runs WHERE uid IN ({marks}) ORDER BY id", copied)
+            return [run_id for (run_id,) in ids]
         finally:
             db.close()
-        return copied
 
     @staticmethod
     def drop_older_runs(db: sqlite3.Connection, keep: int) -> None:
@@ -418,6 +504,45 @@ UNION ALL
 SELECT nodeid, run_id, quarantined, 'passed on a rerun' FROM results AS rerun
 WHERE outcome = 'passed' AND reruns > 0 {these}
 """
+
+
+def renumber_by_time(db: sqlite3.Connection) -> None:
+    """Give the runs their ids again in the order they started (a merge copies runs older than some already here):
+    the latest runs, the runs kept and the report's order are by id. The same ids, in another order. Inside a
+    transaction: the results point at the new ids when it commits."""
+    moved = db.execute(
+        "WITH by_time AS (SELECT id, row_number() OVER (ORDER BY started, id) AS place FROM runs), "
+        "by_id AS (SELECT id, row_number() OVER (ORDER BY id) AS place FROM runs) "
+        "SELECT by_time.id, by_id.id FROM by_time JOIN by_id USING (place) WHERE by_time.id != by_id.id"
+    ).fetchall()
+    if not moved:
+        return
+    db.execute("PRAGMA defer_foreign_keys = ON")  # until the commit, when every result points at its run again
+    db.execute("CREATE TEMP TABLE moved (old INTEGER PRIMARY KEY, new INTEGER NOT NULL)")
+    db.executemany("INSERT INTO moved VALUES (?, ?)", moved)
+    db.execute("UPDATE runs SET id = -(SELECT new FROM moved WHERE old = runs.id) WHERE id IN (SELECT old FROM moved)")
+    db.execute("UPDATE runs SET id = -id WHERE id < 0")  # in two steps: ids are unique at every row
+    for table in ("results", "regressions"):
+        db.execute(
+            f"UPDATE {table} SET run_id = (SELECT new FROM moved WHERE old = {table}.run_id) "
+            "WHERE run_id IN (SELECT old FROM moved)"
+        )
+    db.execute("DROP TABLE moved")
+
+
+def refuse_another_project(db: sqlite3.Connection, project: str | None) -> None:
+    """Raise ``HistoryUnusable`` when the history holds the runs of a project other than ``project``; a history that
+    does not say (written before version 4) is anyone's."""
+    if project is None:
+        return
+    row = db.execute("SELECT value FROM about WHERE key = 'project'").fetchone()
+    if row is not None and row[0] != project:
+        raise HistoryUnusable(f"holds the runs of project {row[0]!r}, not of {project!r}; left as it is")
+
+
+def migrates(version: int) -> bool:
+    """Whether ``MIGRATIONS`` turn a history of ``version`` into one of ``VERSION``."""
+    return version < VERSION and all(step in MIGRATIONS for step in range(version, VERSION))
 
 
 def qualified(columns: str, table: str) -> str:

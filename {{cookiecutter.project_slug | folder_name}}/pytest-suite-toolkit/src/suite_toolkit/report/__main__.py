@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 from functools import partial
 from pathlib import Path
 
 from suite_toolkit.fingerprints import commits_made_of
-from suite_toolkit.history import History
+from suite_toolkit.history import History, HistoryUnusable
 from suite_toolkit.report.data import collect
 from suite_toolkit.report.page import render
 from suite_toolkit.report.summary import annotations, markdown
@@ -40,7 +41,11 @@ def main(argv: list[str] | None = None) -> int:
         help="first copy into --history the runs of these histories it does not have (the shards of a CI run, each "
         "recorded into a copy of one history; a folder: every *.db file in it); --history is created if missing",
     )
-    parser.add_argument("--keep", type=int, default=int(str(default("analytics_keep_runs"))), help="runs kept")
+    parser.add_argument(
+        "--keep",
+        type=int,
+        help="runs the merged history keeps (default: the analytics_keep_runs of the run that recorded last)",
+    )
     parser.add_argument("--html", type=Path, help="write the page here")
     parser.add_argument("--json", type=Path, help="write the data here")
     parser.add_argument(
@@ -55,19 +60,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--quarantine-after",
         type=int,
-        default=int(str(default("quarantine_after"))),
-        help="times seen flaky before a test is a quarantine candidate (the quarantine_after setting)",
+        help="times seen flaky before a test is a quarantine candidate (default: the quarantine_after of the run "
+        "that recorded last)",
     )
     options = parser.parse_args(argv)
+    if options.keep is not None and options.keep < 1:
+        parser.error(f"--keep {options.keep} would delete every run: give 1 or more")
+    try:
+        return report(options, parser)
+    except HistoryUnusable as error:  # damaged, a text file, another project's: named, and left as it is
+        parser.error(f"{error.path or options.history} {error}")
+    except sqlite3.Error as error:  # locked longer than a write takes, unreadable
+        parser.error(f"{options.history}: {error}")
+
+
+def report(options: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     history = History(options.history)
     for path in options.merge:
         if not path.exists():  # on CI, a folder of downloaded artifacts when no job recorded a run
             print(f"nothing to merge at {path}: it does not exist")
     shards = [found for path in options.merge for found in (sorted(path.rglob("*.db")) if path.is_dir() else [path])]
     shards = [path for path in shards if path.is_file()]
+    about = history.about()  # the settings of the run that recorded last
     merged: list[int] | None = [] if options.merge else None  # with --merge, the latest runs are the merged ones
     if shards:
-        merged = history.merge(shards, keep=options.keep)
+        keep = options.keep or int(about.get("analytics_keep_runs", str(default("analytics_keep_runs"))))
+        merged = history.merge(shards, keep=keep)
         print(f"merged {len(merged)} run(s) from {len(shards)} history file(s) into {options.history}")
     if not options.history.exists():
         if options.merge and options.summary:  # CI, where no job recorded a run (nothing affected, say)

@@ -16,10 +16,10 @@ from datetime import datetime, timezone
 
 from suite_toolkit.analysis import kind_of_selection, speed_of
 from suite_toolkit.history import History
+from suite_toolkit.settings import default
 
 RUNS_SHOWN = 100
 SLOWEST_SHOWN = 15
-BASELINE_RUNS = 5  # the plugin's default analytics_baseline_runs
 # (HEAD then, tree, when) of runs of changes not committed then -> the commit made of each (HEAD then, tree)
 Committed = Callable[[Iterable[tuple[str | None, str, float]]], dict[tuple[str | None, str], str]]
 # A run's counts in the data -> their columns in ``History.runs``
@@ -29,7 +29,7 @@ COUNTS = {"tests": "tests", "passed": "passed", "failed": "failures", "errors": 
 
 def collect(
     history: History,
-    quarantine_after: int = 2,
+    quarantine_after: int | None = None,
     latest_ids: list[int] | None = None,
     committed: Committed | None = None,
 ) -> dict:
@@ -37,7 +37,12 @@ def collect(
     failures, slowest tests; what the CI summary describes) is the newest run, with the other shards of its batch;
     or the runs ``latest_ids`` names (a CI run's, just merged: none when it recorded nothing). ``committed``
     (``fingerprints.commits_made_of`` in the project's repository) names the commits runs of uncommitted changes
-    were made for; without it, they are HEAD's with ``uncommitted`` true."""
+    were made for; without it, they are HEAD's with ``uncommitted`` true. The settings (``quarantine_after``
+    unless given, ``analytics_baseline_runs``) are those of the run that recorded last, as the plugin had them."""
+    about = history.about()
+    if quarantine_after is None:
+        quarantine_after = int(about.get("quarantine_after", str(default("quarantine_after"))))
+    baseline_runs = int(about.get("analytics_baseline_runs", str(default("analytics_baseline_runs"))))
     runs = group_batches(history.runs(RUNS_SHOWN))
     name_commits(runs, committed)
     run_of = {run_id: run for run in runs for run_id in run["ids"]}
@@ -48,7 +53,7 @@ def collect(
     counts = history.outcome_counts()
     flaky = history.flaky_counts()
     # Baselines from the latest full runs (the shards of a CI run together are one), else the latest runs.
-    full_runs = [run for run in runs if run["full"]][-BASELINE_RUNS:] or runs[-BASELINE_RUNS:]
+    full_runs = [run for run in runs if run["full"]][-baseline_runs:] or runs[-baseline_runs:]
     baselines = history.baselines([run_id for run in full_runs for run_id in run["ids"]])
     table = []
     for nodeid, (tier, outcome) in tests.items():
@@ -107,6 +112,7 @@ def collect(
             if nodeid in tests and times >= quarantine_after and not quarantined
         ],
         "quarantine_after": quarantine_after,
+        "baseline_runs": baseline_runs,
         "latest_failed": [
             {"nodeid": nodeid, "tier": tier, "outcome": outcome, "quarantined": bool(quarantined)}
             for nodeid, tier, outcome, _, quarantined in latest

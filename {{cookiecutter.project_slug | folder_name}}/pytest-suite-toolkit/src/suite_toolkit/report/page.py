@@ -7,7 +7,7 @@ import html
 import json
 
 from suite_toolkit.analysis import FAST_BELOW, SLOW_ABOVE
-from suite_toolkit.report.data import BASELINE_RUNS, commit_text
+from suite_toolkit.report.data import commit_text
 from suite_toolkit.report.drawing import (
     Column,
     Point,
@@ -419,8 +419,9 @@ def all_tests(data: dict, colours: dict[str, str]) -> str:
             Column(
                 "baseline (s)",
                 True,
-                about=f"the median of its passing durations (setup, call and teardown) in the latest {BASELINE_RUNS} "
-                "runs of the whole suite (before the first, the latest runs); empty: it did not pass in them",
+                about="the median of its passing durations (setup, call and teardown) in the latest "
+                f"{data['baseline_runs']} runs of the whole suite (before the first, the latest runs); empty: it did "
+                "not pass in them",
             ),
             Column(
                 "speed",
