@@ -282,17 +282,20 @@ def test_reading_a_history_never_writes_it(project) -> None:
     assert (history.read_bytes(), history.stat().st_mtime_ns) == before
 
 
-def test_keep_0_is_refused_and_deletes_nothing(project, capsys) -> None:
+@pytest.mark.parametrize(
+    ("keep", "why"), [("0", "0 is less than 1"), ("9" * 20, f"{'9' * 20} is more than 1000000")], ids=["0", "huge"]
+)
+def test_a_keep_that_would_delete_every_run_or_overflow_is_refused_and_deletes_nothing(project, capsys, keep, why):
     project.runpytest_inprocess().assert_outcomes(passed=2)
     shard = project.path / "shard.db"
     shutil.copy(project.path / HISTORY, shard)
     before = (project.path / HISTORY).read_bytes()
 
     with pytest.raises(SystemExit) as exit_info:
-        report(["--history", str(project.path / HISTORY), "--merge", str(shard), "--keep", "0"])
+        report(["--history", str(project.path / HISTORY), "--merge", str(shard), "--keep", keep])
 
     assert exit_info.value.code == 2
-    assert "--keep 0 would delete every run: give 1 or more" in capsys.readouterr().err
+    assert f"argument --keep: {why}" in capsys.readouterr().err
     assert (project.path / HISTORY).read_bytes() == before
 
 

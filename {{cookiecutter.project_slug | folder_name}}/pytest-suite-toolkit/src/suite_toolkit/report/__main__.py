@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sqlite3
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from suite_toolkit.history import History, HistoryUnusable
 from suite_toolkit.report.data import collect
 from suite_toolkit.report.page import render
 from suite_toolkit.report.summary import annotations, markdown
-from suite_toolkit.settings import HISTORY_FILE, default
+from suite_toolkit.settings import HISTORY_FILE, SETTINGS, default
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -43,8 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--keep",
-        type=int,
-        help="runs the merged history keeps (default: the analytics_keep_runs of the run that recorded last)",
+        type=ranged("analytics_keep_runs"),
+        help="runs the merged history keeps, 1 or more (default: the analytics_keep_runs of the run that recorded "
+        "last)",
     )
     parser.add_argument("--html", type=Path, help="write the page here")
     parser.add_argument("--json", type=Path, help="write the data here")
@@ -59,19 +61,29 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--quarantine-after",
-        type=int,
+        type=ranged("quarantine_after"),
         help="times seen flaky before a test is a quarantine candidate (default: the quarantine_after of the run "
         "that recorded last)",
     )
     options = parser.parse_args(argv)
-    if options.keep is not None and options.keep < 1:
-        parser.error(f"--keep {options.keep} would delete every run: give 1 or more")
     try:
         return report(options, parser)
     except HistoryUnusable as error:  # damaged, a text file, another project's: named, and left as it is
         parser.error(f"{error.path or options.history} {error}")
     except sqlite3.Error as error:  # locked longer than a write takes, unreadable
         parser.error(f"{options.history}: {error}")
+
+
+def ranged(name: str) -> Callable[[str], int]:
+    """An option's value within the range of the setting it stands for (``settings.SETTINGS``): one rule for both."""
+
+    def parse(text: str) -> int:
+        try:
+            return int(SETTINGS[name].number.parse(text))
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    return parse
 
 
 def report(options: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
