@@ -21,7 +21,13 @@ def testmon_selects(config: pytest.Config) -> bool:
     """testmon leaves out the tests it does not select in this run. It registers its selecting plugin as
     ``TestmonSelect`` and decides in ``config.testmon_config`` (no public way to ask either)."""
     selects = bool(getattr(getattr(config, "testmon_config", None), "select", False))
-    return selects and config.pluginmanager.get_plugin("TestmonSelect") is not None
+    return selects and testmon_selector(config) is not None
+
+
+def testmon_selector(config: pytest.Config) -> object | None:
+    """The plugin object pytest-testmon selects with (its ``pytest_ignore_collect`` skips the files whose tests it
+    leaves out), or None."""
+    return config.pluginmanager.get_plugin("TestmonSelect")
 
 
 def testmon_will_select(config: pytest.Config) -> bool:

@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -35,8 +36,9 @@ from pathlib import Path
 import pytest
 
 from suite_toolkit import private_api, settings, settings_files
+from suite_toolkit.analytics import shown
 from suite_toolkit.calls import Calls
-from suite_toolkit.dependencies import Dependencies, Recorded
+from suite_toolkit.dependencies import Dependencies, InputsUnusable, Recorded
 from suite_toolkit.fingerprints import SKIPPED_FOLDERS
 from suite_toolkit.source import UNNAMED, Function, SourceFile, last_part
 from suite_toolkit.subprocesses import Subprocesses
@@ -45,6 +47,8 @@ SESSION = ""
 INPUTS = "<testmon_inputs>"  # the files of the testmon_inputs setting, as one
 SettingsValues = Callable[[str], "dict[str, str] | None"]  # a settings file -> its keys and values' hashes
 CODE_SUFFIXES = (".py", ".pyc", ".pyo", ".pyd", ".so")
+WORKER_OUTPUT = "suite_toolkit_inputs"  # what an xdist worker tells the controller that writes
+EVERY_TEST = "every test pytest-testmon would leave out ran"
 
 
 class Opens:
@@ -333,9 +337,15 @@ def inputs_digest(root: Path, patterns: Iterable[str]) -> str:
 
 
 class Inputs:
-    def __init__(self, config: pytest.Config, store: Dependencies) -> None:
+    def __init__(self, config: pytest.Config, store: Dependencies, missing: bool) -> None:
         self.config = config
         self.store = store
+        # Nothing known of any test's inputs: none recorded (testmon's data, made before, knows the tests), or what
+        # was recorded cannot be read (``unread`` says why). This run must not narrow the selection by them.
+        self.missing = missing
+        self.unread: str | None = None
+        self.ran_everything: list[bool] = []  # per process that selected (this one, or each xdist worker)
+        self.summary: str | None = None  # the one line on the file, when something was wrong with it
         ignored = {config.getini("analytics_file"), config.getini("workers_durations_file"), store.path.name}
         code = tuple(folder.strip("/") for folder in config.getini("testmon_code"))
         self.project = Project(config.rootpath, ignored, code)
@@ -343,8 +353,8 @@ class Inputs:
         self.selection: Selection | None = None
         self.recorded = Recorded()  # as read before this run, when it selects
         self.settings_files = settings_files.SettingsFiles(config, config.getini("testmon_settings"))
-        self.known_files: set[str] = set()
         self.known_tests = 0
+        self.ignored_without_testmon: Callable[..., bool | None] | None = None
         self.run = Recorded()
         self.calls: Calls | None = None  # records the functions run while a test module is collected
         self.collected: dict[str, set[tuple[str, str]]] = {}  # module -> functions, until a report carries them
@@ -375,19 +385,35 @@ class Inputs:
     # Selection: before collection, since testmon skips collecting the files whose tests it does not select.
     def selected(self) -> Selection:
         if self.selection is None:
+            self.selection = self.select() or Selection(everything=True, reasons=["no recorded inputs to read"])
+        return self.selection
+
+    def select(self) -> Selection | None:
+        """The tests whose recorded inputs changed; None when nothing is known of them (``unread`` says why)."""
+        if not self.store.path.exists() and private_api.testmon_datafile(self.config).exists():
+            # Data of testmon's, none of this plugin's: recorded without it (maybe made by testmon in this run, on
+            # the first: then every test runs anyway).
+            return None
+        try:
             recorded = self.recorded = self.store.read(executed=False)
-            recorded.load_executed = self.store.read_executed
+        except (InputsUnusable, sqlite3.Error, OSError) as error:
+            self.unread = because(error)
+            return None
+        recorded.load_executed = self.store.read_executed
+        try:
             with OPENS.deaf():
-                self.selection = select(
+                selection = select(
                     self.project,
                     recorded,
                     self.precise,
                     self.config.getini("testmon_inputs"),
                     self.settings_files.values,
                 )
-            self.known_files = {nodeid.split("::", 1)[0] for nodeid in recorded.tests}
-            self.known_tests = len(recorded.tests)
-        return self.selection
+        except (InputsUnusable, sqlite3.Error) as error:  # reading ``executed``, once something changed
+            self.unread = because(error)
+            return None
+        self.known_tests = len(recorded.tests)
+        return selection
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_ignore_collect(self, collection_path: Path) -> bool | None:
@@ -398,10 +424,14 @@ class Inputs:
         except ValueError:
             return None
         selection = self.selected()
-        if selection.everything:
-            wanted = self.known_files
-        else:
-            wanted = {*selection.modules, *(test.split("::", 1)[0] for test in selection.tests)}
+        if selection.everything:  # whatever pytest and the other plugins collect, whether testmon would or not
+            if self.ignored_without_testmon is None:
+                left_out = [self, private_api.testmon_selector(self.config)]
+                self.ignored_without_testmon = self.config.pluginmanager.subset_hook_caller(
+                    "pytest_ignore_collect", remove_plugins=left_out
+                )
+            return bool(self.ignored_without_testmon(collection_path=collection_path, config=self.config))
+        wanted = {*selection.modules, *(test.split("::", 1)[0] for test in selection.tests)}
         return False if relative in wanted else None  # collect it: testmon would skip it
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)  # outside testmon's, to put back what it left out
@@ -497,11 +527,42 @@ class Inputs:
                 by_line = self.project.lines_of(path)
                 functions.update({(path, by_line[line].qualname) for line in lines if line in by_line})
 
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: object, error: object) -> None:
+        """pytest-xdist's controller: what a worker found reading the file (a crashed worker says nothing)."""
+        found = getattr(node, "workeroutput", {}).get(WORKER_OUTPUT)
+        if found:
+            self.unread = self.unread or found["unread"]
+            self.ran_everything.append(found["ran_everything"])
+
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        if hasattr(self.config, "workerinput") or not private_api.testmon_collects(self.config):
+        if self.selection is not None:
+            self.ran_everything.append(self.selection.everything)
+        if hasattr(self.config, "workerinput"):
+            ran_everything = bool(self.ran_everything) and all(self.ran_everything)
+            self.config.workeroutput[WORKER_OUTPUT] = {"unread": self.unread, "ran_everything": ran_everything}
             return
+        if not private_api.testmon_collects(self.config):
+            return
+        where = shown(self.config, self.store.path)
+        nothing_known = f"{where}{self.unread}" if self.unread else f"{where} was missing" if self.missing else None
+        try:
+            written = self.record()
+        except (InputsUnusable, sqlite3.Error, OSError) as error:
+            outcome = f"nothing recorded: {where}{because(error)}"
+        else:
+            outcome = f"{where} {written}" if written else None
+        if nothing_known:  # one line: what was found before the tests, what this run did, what was done to the file
+            self.summary = f"{outcome or nothing_known}; {EVERY_TEST}"
+            if outcome is None:
+                self.summary += ", recorded afresh" if self.run.executed else ", nothing recorded"
+        else:
+            self.summary = outcome
+
+    def record(self) -> str | None:
+        """Write this run's inputs (``Dependencies.record``); what was done to the file, or None."""
         if not self.run.executed:
-            return
+            return None
         run = self.run
         run.reads.setdefault(SESSION, set()).update(
             relative for owner, path in OPENS.seen if owner == SESSION and (relative := self.project.relative(path))
@@ -511,7 +572,10 @@ class Inputs:
             run.settings = {path: keys for path in run.files if (keys := self.settings_files.values(path))}
         run.files[INPUTS] = inputs_digest(self.project.root, self.config.getini("testmon_inputs"))
         run.hashes = {call: self.project.function_hash(*call) for calls in run.calls.values() for call in calls}
-        before = self.store.read(executed=False) if self.selection is None else self.recorded  # unchanged: not parsed
+        before = self.recorded  # its unchanged Python files are not parsed again
+        if self.selection is None:
+            with suppress(InputsUnusable, sqlite3.Error, OSError):  # every file is parsed; the write says why
+                before = self.store.read(executed=False)
         run.code = {path: self.project.sha(path) for path in self.project.python_files}
         run.import_time = {
             path: before.import_time[path]
@@ -519,10 +583,22 @@ class Inputs:
             else self.project.source(path).import_time
             for path in self.project.python_files
         }
-        self.store.write(run)
+        # A fresh file is complete only when every test testmon would leave out ran, in every process.
+        afresh = bool(self.ran_everything) and all(self.ran_everything)
+        return self.store.record(run, afresh, suspect=self.unread is not None)
 
     def pytest_report_collectionfinish(self) -> str | None:
         return self.config.stash.get(report_key, None)
+
+    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        if self.summary:
+            terminalreporter.write_sep("-", "testmon inputs")
+            terminalreporter.write_line(self.summary)
+
+
+def because(error: Exception) -> str:
+    """Why a file cannot be used, to follow its name."""
+    return f" {error}" if isinstance(error, InputsUnusable) else f": {error}"
 
 
 report_key = pytest.StashKey[str]()
@@ -535,5 +611,7 @@ def configure(config: pytest.Config) -> None:
         return
     datafile = private_api.testmon_datafile(config)
     store = Dependencies(datafile.with_name(f"{datafile.name}-inputs"))
-    config.pluginmanager.register(Inputs(config, store), "suite_toolkit.testmon_inputs")
+    # Before testmon makes its data file: a file of testmon's own without this one's is data recorded without it.
+    missing = datafile.exists() and not store.path.exists() and not hasattr(config, "workerinput")
+    config.pluginmanager.register(Inputs(config, store, missing), "suite_toolkit.testmon_inputs")
     config.pluginmanager.register(settings_files, "suite_toolkit.settings_files")  # the hook's own reader
