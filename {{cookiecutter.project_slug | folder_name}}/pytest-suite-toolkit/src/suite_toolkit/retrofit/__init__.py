@@ -54,7 +54,7 @@ order fixed, one row per line, paths in backticks):
 
     ## Files
     | File | Tier | Moves to | Evidence |
-    | `tests/test_01_database.py` | integration | `tests/integration/test_database.py` | opens 127.0.0.1:5432 in 12 of 12 tests |
+    | `tests/test_01_db.py` | integration | `tests/integration/test_db.py` | opens 127.0.0.1:5432 in 12 of 12 tests |
 
     ## Shared fixtures
     | Fixture | Defined in | Moves to |
