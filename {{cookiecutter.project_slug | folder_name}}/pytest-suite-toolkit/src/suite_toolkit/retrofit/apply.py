@@ -362,7 +362,7 @@ def load_plugin(root: Path, module: str, applied: Applied) -> None:
 
 def tier_folders(tiers: Sequence[str], destinations: Iterable[str]) -> list[str]:
     """The tier folders (as the ``tiers`` setting names them) that hold a moved file."""
-    folders = [line.partition(":")[0].strip().strip("/") for line in tiers]
+    folders = [folder_of(line) for line in tiers]
     return [
         folder
         for folder in folders
@@ -370,8 +370,12 @@ def tier_folders(tiers: Sequence[str], destinations: Iterable[str]) -> list[str]
     ]
 
 
+def folder_of(tier: str) -> str:
+    return tier.partition(":")[0].strip().strip("/")
+
+
 def add_tier_conftests(root: Path, folders: Sequence[str], tiers: Sequence[str], applied: Applied) -> None:
-    descriptions = {line.partition(":")[0].strip().strip("/"): line.partition(":")[2].strip() for line in tiers}
+    descriptions = {folder_of(line): line.partition(":")[2].strip() for line in tiers}
     for folder in folders:
         path = root / folder / "conftest.py"
         if path.exists():
@@ -438,8 +442,11 @@ def write_settings(
     """``tiers`` (the tier folders that hold a moved file) unless the project sets it, and ``testpaths`` when the
     project has one that no longer finds every moved file."""
     values: dict[str, list[str]] = {}
-    if read_setting(root, "tiers") is None and folders:
-        values["tiers"] = [line for line in tiers if line.partition(":")[0].strip().strip("/") in folders]
+    settled = read_setting(root, "tiers") or []
+    settled_folders = {folder_of(line) for line in settled}
+    added = [line for line in tiers if folder_of(line) in folders and folder_of(line) not in settled_folders]
+    if added:
+        values["tiers"] = settled + added
     testpaths = read_setting(root, "testpaths")
     if testpaths:
         kept = [moves.get(path, path) for path in testpaths]

@@ -7,6 +7,7 @@ import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePosixPath
 
+from suite_toolkit.retrofit import OBSERVED
 from suite_toolkit.retrofit.apply import Applied, put_back
 
 
@@ -42,10 +43,12 @@ def differences(
 
 
 def observe_after(root: Path, pytest_args: Sequence[str]) -> dict:
-    """The suite observed after the move. It writes no bytecode: putting the tree back leaves no file behind, not
-    even a cache of a conftest that ``apply`` changed."""
+    """The suite observed after the move. It leaves the observation of before in ``OBSERVED`` (where ``observe``
+    writes), and writes no bytecode: putting the tree back leaves no file changed, not even the cache of a conftest
+    that ``apply`` changed."""
     from suite_toolkit.retrofit.observe import observe
 
+    observed_before = (root / OBSERVED).read_bytes()
     saved = os.environ.get("PYTHONDONTWRITEBYTECODE")
     os.environ["PYTHONDONTWRITEBYTECODE"] = "1"  # the observing pytest is a child process: it inherits this
     try:
@@ -55,6 +58,7 @@ def observe_after(root: Path, pytest_args: Sequence[str]) -> dict:
             del os.environ["PYTHONDONTWRITEBYTECODE"]
         else:
             os.environ["PYTHONDONTWRITEBYTECODE"] = saved
+        (root / OBSERVED).write_bytes(observed_before)
 
 
 def verify(
