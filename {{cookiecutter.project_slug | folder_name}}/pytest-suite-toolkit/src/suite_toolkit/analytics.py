@@ -23,7 +23,6 @@ by speed.
 from __future__ import annotations
 
 import sqlite3
-import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -38,9 +37,9 @@ from suite_toolkit.analysis import Baseline, Measurement, Run, kind_of_selection
 from suite_toolkit.fingerprints import CodeVersion, environment
 from suite_toolkit.history import History, HistoryUnusable, NotAHistory
 
-if sys.version_info >= (3, 11):
+try:
     import tomllib
-else:  # pytest itself needs tomli before 3.11
+except ImportError:  # Python 3.10, where pytest itself needs tomli
     import tomli as tomllib
 
 PARTIAL_LOOKBACK = 10  # a partial run's tests are looked for in 10x the baseline's runs: tiers run in turns
