@@ -46,11 +46,17 @@ Files (in the project's root):
          "writes": ["data/out.csv"],                     # files opened for writing outside tmp_path and the
                                                          #  system's temporary folder (relative when in the root)
          "fixtures": ["db_session", "tmp_path"]}},       # item.fixturenames
-     "fixtures": {"<name>": [{"file": "tests/test_a.py", "line": 12}]}}  # where each fixture the tests used is
+     "fixtures": {"<name>": [{"file": "tests/test_a.py", "line": 12,  # where each fixture the tests used is
                                                          #  defined, for fixtures defined in the project only
+         "connections": [], "clients": [], "subprocesses": []}]}}  # what its setup did, as for a test: a
+                                                         #  session-scoped fixture's setup is in one test only
 
 ``PLAN`` (``retrofit-plan.md``): Markdown for a person to read and edit. ``apply`` reads only these tables (column
 order fixed, one row per line, paths in backticks):
+
+    ## Tiers
+    | Folder | Description |
+    | `tests/integration` | components together on real backends |
 
     ## Files
     | File | Tier | Moves to | Evidence |
@@ -61,8 +67,10 @@ order fixed, one row per line, paths in backticks):
     | `db_session` | `tests/test_a.py`, `tests/test_b.py` | `tests/fixtures/database.py` |
 
 Other sections (files with tests of several tiers, numbered names, what the command cannot decide) are for the
-reader. A row removed from ``Files`` leaves its file where it is; a file is moved whole (splitting one is for a
-person: the plan lists each test's tier).
+reader. ``Tiers`` is the ``tiers`` setting ``apply`` writes (``folder: description``), a row added by hand
+included; a file's Tier decides its tier folder (``Plan.read`` moves Moves to into it). A file that stays has no
+row in ``Files``. A row removed from ``Files`` leaves its file where it is; a file is moved whole (splitting one is
+for a person: the plan lists each test's tier).
 """
 
 OBSERVED = ".suite-retrofit/observed.json"
