@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from suite_toolkit.retrofit import verify
+from suite_toolkit.retrofit.__main__ import main
 from suite_toolkit.retrofit.apply import UNIT_CONFTEST, PlanError, SharedFixture, apply
 from suite_toolkit.retrofit.verify import differences
 
@@ -226,7 +226,7 @@ def test_settings_in_pytest_ini_are_written_there(project: Path) -> None:
     assert (project / "pyproject.toml").read_text() == '[project]\nname = "flat"\n'
 
 
-def test_a_working_tree_with_changes_is_refused_with_what_changed(project: Path) -> None:
+def test_a_working_tree_with_changes_is_refused_naming_what_changed(project: Path) -> None:
     (project / "tests/test_server.py").write_text(SERVER_TESTS + "\n# edited\n")
     before = digest(project)
 
@@ -295,21 +295,106 @@ def test_every_difference_is_one_line() -> None:
     ]
 
 
-def test_a_verification_that_fails_puts_the_tree_back_exactly(project: Path, monkeypatch) -> None:
+PLAN_BY_HAND = """\
+# Test suite retrofit plan, edited by hand
+
+## Tiers
+
+| Folder | Description |
+|---|---|
+| `tests/unit` | fast, isolated tests |
+| `tests/integration` | components together on real servers |
+
+## Files
+
+| File | Tier | Moves to | Evidence |
+|---|---|---|---|
+| `tests/test_01_database.py` | unit | `tests/unit/test_database.py` | nothing but the tests' own folder |
+| `tests/test_02_queue.py` | unit | `tests/unit/test_queue.py` | nothing |
+| `tests/test_server.py` | {server_tier} | `tests/{server_tier}/test_server.py` | opens 127.0.0.1 |
+
+## Shared fixtures
+
+| Fixture | Defined in | Moves to |
+|---|---|---|
+| `records` | `tests/test_01_database.py`, `tests/test_02_queue.py` | `tests/fixtures/records.py` |
+"""
+
+
+def retrofit(root: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+    """The command as a user types it, in the project's root."""
+    command = [str(Path(sys.executable).with_name("suite-retrofit")), *arguments]
+    return subprocess.run(command, cwd=root, capture_output=True, text=True)
+
+
+def test_a_plan_edited_by_hand_is_applied_and_verified(project: Path) -> None:
+    assert retrofit(project, "plan").returncode == 0
+    (project / "retrofit-plan.md").write_text(PLAN_BY_HAND.format(server_tier="integration"))
+
+    done = retrofit(project, "apply")
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.splitlines()[-1] == (
+        "Verified: 6 tests, the same outcomes; 3 files moved, 1 fixtures shared. The changes are staged for you to "
+        "review (git diff --staged) and commit"
+    )
+    staged = git(project, "diff", "--staged", "--name-only").split()
+    assert {"tests/unit/test_database.py", "tests/fixtures/records.py", "tests/unit/conftest.py"} <= set(staged)
+
+
+def test_a_verification_that_fails_puts_the_tree_back_exactly(project: Path) -> None:
+    assert retrofit(project, "plan").returncode == 0
+    (project / "retrofit-plan.md").write_text(PLAN_BY_HAND.format(server_tier="unit"))  # a test that connects
     before = digest(project)
     status = git(project, "status", "--porcelain")
-    observed = observation({f"{file}::test": "passed" for file in MOVES})
-    applied = apply(project, MOVES, [RECORDS], TIERS)
-    assert digest(project) != before
-    (project / "tests/unit/__pycache__").mkdir()  # what a run after the move leaves in a folder apply made
-    (project / "tests/unit/__pycache__/test_queue.pyc").write_bytes(b"")
-    after = observation(
-        {f"{moved}::test": "passed" for moved in MOVES.values()}, {"tests/unit/test_queue.py::test": [["::1", 80]]}
-    )
-    monkeypatch.setattr(verify, "observe_after", lambda root, pytest_args: after)
 
-    found = verify.verify(project, applied, observed, [], "tests/unit")
+    done = retrofit(project, "apply")
 
-    assert found == ["a unit test connects: tests/unit/test_queue.py::test to ::1:80"]
-    assert digest(project) == before
+    assert done.returncode == 1
+    assert done.stdout.splitlines()[-2:] == [
+        "outcome changed: tests/unit/test_server.py::test_the_server_answers: passed before, failed after",
+        "Put back: the working tree is as it was before apply",
+    ]
+    assert digest(project) == before  # the observation of before and the user's untracked file included
     assert git(project, "status", "--porcelain") == status
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        (
+            lambda root: (root / "retrofit-plan.md").unlink(),
+            "retrofit-plan.md: no such plan (suite-retrofit plan writes one)",
+        ),
+        (
+            lambda root: (root / "retrofit-plan.md").write_text(PLAN_BY_HAND.format(server_tier="e2e")),
+            "retrofit-plan.md: tests/test_server.py has the tier 'e2e', which the Tiers table does not list",
+        ),
+        (
+            lambda root: (root / "retrofit-plan.md").write_text(
+                PLAN_BY_HAND.format(server_tier="unit").replace("_02_queue.py` |", "_2.py` |")
+            ),
+            "the plan moves tests/test_2.py, which does not exist",
+        ),
+        (
+            lambda root: (root / "tests/integration").mkdir() or (root / "tests/integration/test_server.py").touch(),
+            "the plan moves tests/test_server.py to tests/integration/test_server.py, which exists already",
+        ),
+        (
+            lambda root: (root / "pyproject.toml").write_text(PYPROJECT + "# edited\n"),
+            "the working tree has changes to tracked files (commit or stash them first): M pyproject.toml",
+        ),
+    ],
+    ids=["no-plan", "table-does-not-parse", "file-missing", "destination-exists", "tree-with-changes"],
+)
+def test_apply_refuses_what_it_cannot_start_from_in_one_line(project: Path, monkeypatch, capsys, change, said) -> None:
+    (project / "retrofit-plan.md").write_text(PLAN_BY_HAND.format(server_tier="integration"))
+    (project / ".suite-retrofit").mkdir()
+    (project / ".suite-retrofit/observed.json").write_text('{"version": 1, "tests": {}, "fixtures": {}}')
+    change(project)
+    before = digest(project)
+    monkeypatch.chdir(project)
+
+    assert main(["apply"]) == 2
+    assert capsys.readouterr().err == f"suite-retrofit: {said}; nothing was changed\n"
+    assert digest(project) == before
