@@ -335,7 +335,7 @@ def test_a_plan_edited_by_hand_is_applied_and_verified(project: Path) -> None:
 
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.splitlines()[-1] == (
-        "Verified: 6 tests, the same outcomes; 3 files moved, 1 fixtures shared. The changes are staged for you to "
+        "Verified: 6 tests, the same outcomes; 3 files moved, 1 fixture shared. The changes are staged for you to "
         "review (git diff --staged) and commit"
     )
     staged = git(project, "diff", "--staged", "--name-only").split()

@@ -60,7 +60,7 @@ def plan(root: Path, pytest_args: list[str]) -> int:
 
 
 def apply_and_verify(root: Path, plan_file: Path, pytest_args: list[str]) -> int:
-    from suite_toolkit.retrofit.plan import Plan
+    from suite_toolkit.retrofit.plan import Plan, plural
 
     if not plan_file.is_file():
         raise PlanError(f"{plan_file}: no such plan (suite-retrofit plan writes one)")
@@ -84,8 +84,9 @@ def apply_and_verify(root: Path, plan_file: Path, pytest_args: list[str]) -> int
         print("Put back: the working tree is as it was before apply")
         return 1
     print(
-        f"Verified: {len(before['tests'])} tests, the same outcomes; {len(moves)} files moved, {len(fixtures)} "
-        f"fixtures shared. The changes are staged for you to review (git diff --staged) and commit"
+        f"Verified: {plural(len(before['tests']), 'test')}, the same outcomes; {plural(len(moves), 'file')} moved, "
+        f"{plural(len(fixtures), 'fixture')} shared. The changes are staged for you to review (git diff --staged) and "
+        "commit"
     )
     for note in applied.notes:
         print(note)
