@@ -37,6 +37,18 @@ def test_connects_to_a_server_it_starts():
 def test_plain(settings):
     assert settings["name"] == "demo"
 ''',
+    "tests/test_local_socket.py": """
+import socket
+import socketserver
+import threading
+
+
+def test_connects_over_a_unix_socket(tmp_path):
+    with socketserver.UnixStreamServer(str(tmp_path / "server.sock"), socketserver.BaseRequestHandler) as server:
+        threading.Thread(target=server.handle_request, daemon=True).start()
+        with socket.socket(socket.AF_UNIX) as client:
+            client.connect(server.server_address)
+""",
     "tests/test_storage.py": """
 import sqlite3
 from pathlib import Path
@@ -120,6 +132,15 @@ def test_it_records_the_connection_a_test_makes(observed: dict) -> None:
     [(host, port)] = test["connections"]
     assert (host, port > 0, test["clients"], test["outcome"]) == ("127.0.0.1", True, [], "passed")
     assert observed["tests"]["tests/test_01_server.py::test_plain"]["connections"] == []
+
+
+def test_a_connection_over_a_unix_socket_is_a_connection_and_makes_integration(observed: dict, plan: Plan) -> None:
+    test = observed["tests"]["tests/test_local_socket.py::test_connects_over_a_unix_socket"]
+
+    assert test["connections"] == [["unix:server.sock", 0]]
+    assert (row(plan, "tests/test_local_socket.py").tier, row(plan, "tests/test_local_socket.py").evidence) == (
+        "integration", "opens unix:server.sock:0 in 1 of 1 test"
+    )  # fmt: skip
 
 
 def test_it_records_sqlite_a_subprocess_and_a_sleep(observed: dict) -> None:
@@ -226,6 +247,7 @@ def test_a_hand_edited_plan_is_read_as_edited(plan: Plan) -> None:
         "tests/test_01_server.py": ("e2e", "tests/e2e/test_server.py"),
         "tests/test_storage.py": ("unit", "tests/unit/storage/test_sqlite.py"),
         "tests/test_waiting.py": ("performance", "tests/performance/test_waiting.py"),
+        "tests/test_local_socket.py": ("integration", "tests/integration/test_local_socket.py"),
     }
     assert edited.shared_fixtures == []
 

@@ -202,7 +202,13 @@ class Observer:
             self.effect("subprocesses", command_line(args[COMMAND_ARGUMENT[event]]))
 
     def connected(self, sock: object, address: object) -> None:
-        internet = getattr(sock, "family", None) in (socket.AF_INET, socket.AF_INET6)
+        family = getattr(sock, "family", None)
+        if family == getattr(socket, "AF_UNIX", None) and isinstance(address, (str, bytes)):
+            # A server on a Unix socket (redis-server --unixsocket): a connection as much as one on a port. Named by
+            # the socket's file name: its folder is a new temporary one in each test.
+            self.effect("connections", [f"unix:{os.path.basename(os.fsdecode(address))}", 0])
+            return
+        internet = family in (socket.AF_INET, socket.AF_INET6)
         if internet and isinstance(address, tuple) and len(address) >= 2 and isinstance(address[1], int):
             host, port = str(address[0]), address[1]
             self.effect("connections", [host, port])
