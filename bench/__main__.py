@@ -15,6 +15,7 @@ from bench import (
     isolation,
     mutations,
     parallel,
+    retrofit,
     service_e2e,
     shards,
     testmon_cost,
@@ -104,6 +105,7 @@ SECTIONS = {
         mutations.tomlkit_project(folder, project / "pytest-suite-toolkit"), rounds
     ),
     "testmon-cost": lambda project, folder, rounds: testmon_cost.measure(cost_projects(project, folder), rounds),
+    "retrofit": lambda project, folder, rounds: retrofit.measure(project / "pytest-suite-toolkit", folder, rounds),
 }
 
 
