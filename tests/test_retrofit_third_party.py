@@ -19,7 +19,8 @@ from tests.baking import SERVERS_REQUIRED
 from tests.retrofitting import PLAN, REDIS_LOCK, TOMLKIT_SUITE, Ran, Retrofitted, ThirdParty, checkout, files_table
 from tests.retrofitting import retrofit as retrofit_steps
 
-pytestmark = pytest.mark.slow
+# The first test of python-redis-lock sets it up: its suite runs four times there, over 5 minutes each.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(2400)]
 
 # What each project's plan must say of its files: the tier and a regex its evidence matches.
 EXPECTED_TIERS = {
@@ -28,9 +29,16 @@ EXPECTED_TIERS = {
         "tests/test_parser.py": ("unit", r"^no connection, subprocess, sleep or file written in \d+ tests$"),
     },
     REDIS_LOCK: {
-        "tests/test_redis_lock.py": ("integration", r"\bunix:redis\.sock in \d+ of \d+ tests"),
+        "tests/test_redis_lock.py": ("integration", r"\bopens unix:redis\.sock\b[^;]* in \d+ of \d+ tests"),
     },
 }
+
+LAST_RUN = "SELECT MAX(id) FROM runs"
+# python-redis-lock needs -k (its gevent and eventlet variants), and pytest-testmon selects nothing under -k ("-k was
+# used"): every test runs again. With its -k as --deselect ids instead, a try by hand selected three of its tests
+# that failed alone ('object' object has no attribute 'register_script': they pass after the tests that register
+# Lock's scripts).
+TESTMON_UNDER_K = "pytest-testmon turns its selection off under -k"
 
 
 @dataclass(frozen=True)
@@ -40,14 +48,14 @@ class Result:
     status: str  # git status --porcelain after apply
     recording: Ran  # the first `pytest --testmon` after apply: every test runs and is recorded
     unchanged: Ran  # the second: nothing changed, nothing runs
-    tiers: set[str]  # the tiers of the tests in .test-history.db
+    tiers: set[str]  # the tiers .test-history.db holds for the recording run's tests
 
     @property
     def project(self) -> ThirdParty:
         return self.steps.checkout.project
 
 
-@pytest.fixture(scope="module", params=[TOMLKIT_SUITE], ids=lambda project: project.sdist.name)
+@pytest.fixture(scope="module", params=[TOMLKIT_SUITE, REDIS_LOCK], ids=lambda project: project.sdist.name)
 def retrofitted(
     request: pytest.FixtureRequest, default_project: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Result:
@@ -62,9 +70,10 @@ def retrofitted(
     root = steps.checkout.root
     status = steps.checkout.git("status", "--porcelain")
     # The recording run is also the plain run after apply: with no testmon data yet, it runs every test.
-    recording, unchanged = steps.checkout.pytest("--testmon"), steps.checkout.pytest("--testmon")
-    with sqlite3.connect(root / ".test-history.db") as history:
-        tiers = {tier for (tier,) in history.execute("SELECT DISTINCT tier FROM results")}
+    recording = steps.checkout.pytest("--testmon")
+    with sqlite3.connect(root / ".test-history.db") as history:  # the plain run before apply is in it too
+        tiers = {tier for (tier,) in history.execute(f"SELECT DISTINCT tier FROM results WHERE run_id = ({LAST_RUN})")}
+    unchanged = steps.checkout.pytest("--testmon")
     return Result(steps, (root / PLAN).read_text(encoding="utf-8"), status, recording, unchanged, tiers)
 
 
@@ -95,14 +104,20 @@ def test_the_suite_after_apply_has_the_outcomes_of_before(retrofitted: Result) -
     assert before["passed"] > 0
 
 
-def test_the_history_records_the_tiers_and_testmon_deselects_an_unchanged_suite(retrofitted: Result) -> None:
+def test_the_history_records_the_tiers_of_the_tiered_suite(retrofitted: Result) -> None:
     planned = {tier for tier, _, _ in files_table(retrofitted.plan_text).values()}
     outside_every_tier = {""} if retrofitted.project.kept_in_place else set()
     assert retrofitted.tiers == planned | outside_every_tier
 
+
+def test_testmon_runs_nothing_on_the_unchanged_suite(retrofitted: Result, request: pytest.FixtureRequest) -> None:
+    if "-k" in retrofitted.project.pytest_args:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=TESTMON_UNDER_K))
     unchanged = retrofitted.unchanged
     assert unchanged.status in (0, 5), unchanged.output[-3000:]
     tests = retrofitted.recording.counts()
     ran = tests["passed"] + tests["failed"] + tests["skipped"] + tests["error"]
-    assert f"affected-only: 0 of {ran} tests run" in unchanged.output, unchanged.output[-3000:]
+    known = re.search(r"^affected-only: 0 of (\d+) tests run", unchanged.output, re.MULTILINE)
+    assert known, unchanged.output[-3000:]
+    assert int(known.group(1)) >= ran  # the tests the project's arguments leave out may count
     assert set(unchanged.counts()) <= {"deselected"}, unchanged.output[-3000:]
