@@ -128,20 +128,16 @@ class History:
         # As a URI: a merge attaches other histories read-only by theirs.
         connection = sqlite3.connect(self.path.resolve().as_uri(), uri=True, timeout=LOCK_WAIT)
         try:
-            version = connection.execute("PRAGMA user_version").fetchone()[0]
-            tables = [name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        except sqlite3.DatabaseError as error:
+            version, tables = shape_of(connection)
+        except HistoryUnusable:  # a damaged SQLite file, or bytes no one could have meant
             connection.close()
-            if type(error) is not sqlite3.DatabaseError:  # locked, unreadable, a directory: the caller says so
-                raise
-            # A damaged SQLite file, or bytes no one could have meant ("file is not a database").
             return self.started_afresh("was damaged", "damaged")
         connection.execute("PRAGMA foreign_keys = ON")
         if version == VERSION and "runs" in tables:  # the usual case: nothing to write
             return connection
-        if tables and "runs" not in tables:  # every version of the history has had its runs table
+        if tables and "runs" not in tables:
             connection.close()
-            raise NotAHistory(f"is not a test history (its tables: {', '.join(sorted(tables))}); left as it is")
+            raise not_a_history(tables)
         if tables and not migrates(version):
             # Written by another version of the plugin: kept aside, not changed or lost.
             connection.close()
@@ -184,13 +180,10 @@ class History:
         self.refuse_another_file()
         on_disk = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=LOCK_WAIT)
         try:
-            version = on_disk.execute("PRAGMA user_version").fetchone()[0]
-            tables = {name for (name,) in on_disk.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        except sqlite3.DatabaseError as error:
+            version, tables = shape_of(on_disk)
+        except (HistoryUnusable, sqlite3.Error):
             on_disk.close()
-            if type(error) is not sqlite3.DatabaseError:  # locked, unreadable, a directory: the caller says so
-                raise
-            raise HistoryUnusable("is damaged (the next run that records keeps it aside)") from None
+            raise
         if version == VERSION and "runs" in tables:
             return on_disk
         if "runs" in tables and migrates(version):
@@ -200,7 +193,7 @@ class History:
             memory.executescript(SCHEMA)
             return memory
         if "runs" not in tables:
-            raise NotAHistory(f"is not a test history (its tables: {', '.join(sorted(tables))}); left as it is")
+            raise not_a_history(tables)
         if not migrates(version):
             raise HistoryUnusable(f"is of history version {version or 1}, not {VERSION}")
         for step in range(version, VERSION):
@@ -264,8 +257,7 @@ class History:
         about = dict(about or {})
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.connect(write=True) as db:
-            # Written first: the write lock is taken before the project is read, so no other run slips in between.
-            db.executemany("INSERT OR IGNORE INTO about VALUES (?, ?)", about.items())
+            db.execute("BEGIN IMMEDIATE")  # the write lock before the project is read: no other run slips in between
             refuse_another_project(db, about.get("project"))
             db.executemany("INSERT OR REPLACE INTO about VALUES (?, ?)", about.items())
             run_id = db.execute(
@@ -528,6 +520,24 @@ def renumber_by_time(db: sqlite3.Connection) -> None:
             "WHERE run_id IN (SELECT old FROM moved)"
         )
     db.execute("DROP TABLE moved")
+
+
+def shape_of(connection: sqlite3.Connection) -> tuple[int, set[str]]:
+    """The file's history version and tables; ``HistoryUnusable`` when it is not SQLite or is malformed. Locked,
+    unreadable, a directory: SQLite's own error, which the caller says."""
+    try:
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError as error:
+        if type(error) is not sqlite3.DatabaseError:
+            raise
+        raise HistoryUnusable("is damaged (the next run that records keeps it aside)") from None
+    return version, tables
+
+
+def not_a_history(tables: set[str]) -> NotAHistory:
+    """Every version of the history has had its runs table: a database without one is someone else's."""
+    return NotAHistory(f"is not a test history (its tables: {', '.join(sorted(tables))}); left as it is")
 
 
 def refuse_another_project(db: sqlite3.Connection, project: str | None) -> None:
