@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from suite_toolkit.retrofit.__main__ import main
-from suite_toolkit.retrofit.apply import UNIT_CONFTEST, PlanError, SharedFixture, apply
+from suite_toolkit.retrofit.apply import UNIT_CONFTEST, Applied, PlanError, SharedFixture, apply, write_toml
 from suite_toolkit.retrofit.verify import differences
 
 TIERS = ["tests/unit: fast, isolated tests", "tests/integration: components together on real servers"]
@@ -210,6 +210,17 @@ def test_the_settings_join_pyproject_toml_with_its_comments_kept(project: Path) 
     )  # testpaths still finds every tier, and no folder without a file is a tier
 
 
+@pytest.mark.parametrize("after", ["", '\n[build-system]\nrequires = ["hatchling"]\n'])
+def test_a_pytest_table_added_to_pyproject_toml_is_set_apart_by_a_blank_line(tmp_path: Path, after: str) -> None:
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text(f'[project]\nname = "flat"\n\n[tool.ruff]\nline-length = 100\n{after}')
+
+    write_toml(pyproject, {"testpaths": ["tests"]}, Applied({}, []))
+
+    added = '[tool.pytest.ini_options]\ntestpaths = ["tests"]\n'
+    assert pyproject.read_text() == f'[project]\nname = "flat"\n\n[tool.ruff]\nline-length = 100\n\n{added}{after}'
+
+
 def test_settings_in_pytest_ini_are_written_there(project: Path) -> None:
     (project / "pyproject.toml").write_text('[project]\nname = "flat"\n')
     (project / "pytest.ini").write_text("[pytest]\n# ours\ntestpaths = tests/test_server.py\n\n[other]\nx = 1\n")
@@ -357,6 +368,28 @@ def test_a_verification_that_fails_puts_the_tree_back_exactly(project: Path) -> 
     ]
     assert digest(project) == before  # the observation of before and the user's untracked file included
     assert git(project, "status", "--porcelain") == status
+
+
+def test_apply_runs_the_suite_with_the_pytest_arguments_the_plan_was_made_with(project: Path) -> None:
+    assert retrofit(project, "plan", "--", "-k", "not test_no_record_is_empty").returncode == 0
+
+    done = retrofit(project, "apply")  # no arguments: without the plan's -k, one test would be new after the move
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Verified: 5 tests, the same outcomes" in done.stdout
+
+
+def test_a_suite_that_does_not_run_after_the_move_is_put_back(project: Path) -> None:
+    assert retrofit(project, "plan").returncode == 0
+    (project / "retrofit-plan.md").write_text(PLAN_BY_HAND.format(server_tier="integration"))
+    before = digest(project)
+
+    done = retrofit(project, "apply", "--", "tests/test_server.py")  # a path the move takes away
+
+    assert done.returncode == 1
+    assert "pytest did not run the suite to the end (exit status 4)" in done.stdout
+    assert done.stdout.splitlines()[-1] == "Put back: the working tree is as it was before apply"
+    assert digest(project) == before
 
 
 @pytest.mark.parametrize(

@@ -139,7 +139,7 @@ def test_a_connection_over_a_unix_socket_is_a_connection_and_makes_integration(o
 
     assert test["connections"] == [["unix:server.sock", 0]]
     assert (row(plan, "tests/test_local_socket.py").tier, row(plan, "tests/test_local_socket.py").evidence) == (
-        "integration", "opens unix:server.sock:0 in 1 of 1 test"
+        "integration", "opens unix:server.sock in 1 of 1 test"
     )  # fmt: skip
 
 
@@ -214,7 +214,7 @@ def test_sleeping_makes_performance_and_the_rest_is_unit_with_its_evidence(plan:
     waiting, storage, tools = (row(plan, f"tests/test_{name}.py") for name in ("waiting", "storage", "tools"))
     python = Path(sys.executable).name
 
-    assert (waiting.tier, waiting.evidence) == ("performance", "sleeps 0.3 s in 1 of 1 test")
+    assert (waiting.tier, waiting.evidence) == ("performance", "sleeps up to 0.3 s in 1 of 1 test")
     assert storage.tier == tools.tier == "unit"
     assert storage.evidence == "uses sqlite in 1 of 3 tests; writes written.txt in 1 of 3 tests"
     assert tools.evidence == f"starts {python} in 1 of 3 tests; failed (observed up to the failure) in 1 of 3 tests"
@@ -318,4 +318,41 @@ def test_a_descriptive_name_taken_keeps_its_number(tmp_path: Path) -> None:
         "tests/test_01_database.py": "tests/unit/test_database_01.py",
         "tests/test_database.py": "tests/unit/test_database.py",
         "tests/02_test_queue.py": "tests/unit/test_queue.py",
+    }
+
+
+def test_sleeps_of_different_lengths_are_one_fact_with_the_longest(tmp_path: Path) -> None:
+    observed = {
+        "tests": {
+            f"tests/test_expiry.py::test_{n}": observed_test("tests/test_expiry.py", sleeps=seconds)
+            for n, seconds in enumerate([0.25, 1.5, 0.5, 0.0])
+        },
+        "fixtures": {},
+    }
+
+    [expiry] = make_plan(tmp_path, observed, []).files
+
+    assert (expiry.tier, expiry.evidence) == ("performance", "sleeps up to 1.5 s in 3 of 4 tests")
+
+
+def test_a_file_whose_tests_were_all_skipped_takes_the_tier_its_name_says(tmp_path: Path) -> None:
+    outcomes = {
+        "tests/test_django_integration.py": "skipped",
+        "tests/test_end_to_end.py": "skipped",
+        "tests/test_integration_of_parts.py": "passed",
+        "tests/test_skipped.py": "skipped",
+    }
+    observed = {
+        "tests": {f"{file}::test_it": observed_test(file, outcome=outcome) for file, outcome in outcomes.items()},
+        "fixtures": {},
+    }
+
+    rows = {row.file: (row.tier, row.evidence) for row in make_plan(tmp_path, observed, []).files}
+
+    assert rows == {
+        "tests/test_django_integration.py": ("integration", "was skipped (not observed) in 1 of 1 test"),
+        "tests/test_end_to_end.py": ("e2e", "was skipped (not observed) in 1 of 1 test"),
+        # What a test was seen doing outweighs its name.
+        "tests/test_integration_of_parts.py": ("unit", "no connection, subprocess, sleep or file written in 1 test"),
+        "tests/test_skipped.py": ("unit", "was skipped (not observed) in 1 of 1 test"),
     }

@@ -48,8 +48,9 @@ Files (in the project's root):
          "fixtures": ["db_session", "tmp_path"]}},       # item.fixturenames
      "fixtures": {"<name>": [{"file": "tests/test_a.py", "line": 12,  # where each fixture the tests used is
                                                          #  defined, for fixtures defined in the project only
-         "connections": [], "clients": [], "subprocesses": []}]}}  # what its setup did, as for a test: a
+         "connections": [], "clients": [], "subprocesses": []}]},  # what its setup did, as for a test: a
                                                          #  session-scoped fixture's setup is in one test only
+     "pytest_args": ["-k", "not slow"]}                  # the run's own (after --): apply runs the suite with them
 
 ``PLAN`` (``retrofit-plan.md``): Markdown for a person to read and edit. ``apply`` reads only these tables (column
 order fixed, one row per line, paths in backticks):

@@ -2,7 +2,8 @@
 
 suite-retrofit plan [-- PYTEST_ARGS]          run the suite once, write the plan (retrofit-plan.md) and print it
 suite-retrofit apply [PLAN] [-- PYTEST_ARGS]  carry the plan out, run the suite again, and keep the result only if
-                                              every test has its outcome of before (give the plan's PYTEST_ARGS)
+                                              every test has its outcome of before (with the plan's PYTEST_ARGS
+                                              unless others are given)
 
 Exit status: 0 done (verified), 1 the verification failed and everything was put back, 2 nothing done: a plan or a
 working tree that ``apply`` cannot start from, named in one line.
@@ -22,7 +23,7 @@ from suite_toolkit.retrofit.verify import verify
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    ours, pytest_args = (argv[: argv.index("--")], argv[argv.index("--") + 1 :]) if "--" in argv else (argv, [])
+    ours, pytest_args = (argv[: argv.index("--")], argv[argv.index("--") + 1 :]) if "--" in argv else (argv, None)
     parser = argparse.ArgumentParser(
         prog="suite-retrofit",
         description="Bring a flat test suite into tiers: plan from one observed run, then apply the plan (as you "
@@ -37,12 +38,12 @@ def main(argv: list[str] | None = None) -> int:
     root = Path.cwd()
     try:
         if options.command == "plan":
-            return plan(root, pytest_args)
+            return plan(root, pytest_args or [])
         return apply_and_verify(root, options.plan, pytest_args)
     except PlanError as error:
         print(f"suite-retrofit: {error}; nothing was changed", file=sys.stderr)
         return 2
-    except RuntimeError as error:  # observe's: the suite did not run to its end (apply has put everything back)
+    except RuntimeError as error:  # observe's, before the plan: the suite did not run to its end
         print(f"suite-retrofit: {error}", file=sys.stderr)
         return 1
 
@@ -59,7 +60,8 @@ def plan(root: Path, pytest_args: list[str]) -> int:
     return 0
 
 
-def apply_and_verify(root: Path, plan_file: Path, pytest_args: list[str]) -> int:
+def apply_and_verify(root: Path, plan_file: Path, pytest_args: list[str] | None) -> int:
+    """Apply and verify; ``pytest_args`` None: those of the observed run that made the plan."""
     from suite_toolkit.retrofit.plan import Plan, plural
 
     if not plan_file.is_file():
@@ -78,7 +80,12 @@ def apply_and_verify(root: Path, plan_file: Path, pytest_args: list[str]) -> int
     unit = next(
         (folder for folder in tier_folders(chosen.tiers, moves.values()) if PurePosixPath(folder).name == "unit"), None
     )
-    found = verify(root, applied, before, pytest_args, unit)
+    if pytest_args is None:
+        pytest_args = before.get("pytest_args", [])
+    try:
+        found = verify(root, applied, before, pytest_args, unit)
+    except RuntimeError as error:  # the suite did not run to its end after the move: verify has put it back
+        found = [str(error)]
     if found:
         print("\n".join(found))
         print("Put back: the working tree is as it was before apply")

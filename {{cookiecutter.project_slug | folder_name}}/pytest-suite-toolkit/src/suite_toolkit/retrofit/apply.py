@@ -487,6 +487,7 @@ def write_toml(path: Path, values: Mapping[str, list[str]], applied: Applied) ->
     tool = document.setdefault("tool", tomlkit.table(is_super_table=True))
     pytest_table = tool.setdefault("pytest", tomlkit.table(is_super_table=True))
     native = any(key != "ini_options" for key in pytest_table)  # pytest 9's [tool.pytest]
+    new_table = not native and "ini_options" not in pytest_table
     table = pytest_table if native else pytest_table.setdefault("ini_options", tomlkit.table())
     for key, value in values.items():
         array = tomlkit.array()
@@ -496,10 +497,14 @@ def write_toml(path: Path, values: Mapping[str, list[str]], applied: Applied) ->
             if key not in table:
                 table.add(tomlkit.comment("pytest-suite-toolkit: a marker per tier, from the folder a test lives in"))
         table[key] = array
+    if new_table:  # tomlkit puts a new table right before the next one (a [build-system] after [tool.ruff], say)
+        table.add(tomlkit.nl())
+    text = tomlkit.dumps(document)
+    text = text[:-1] if new_table and text.endswith("\n\n") else text  # it was the last: no blank line at the end
     if existed:
-        path.write_text(tomlkit.dumps(document), encoding="utf-8")
+        path.write_text(text, encoding="utf-8")
     else:
-        create(path, tomlkit.dumps(document), applied)
+        create(path, text, applied)
 
 
 def ini_with(text: str, section: str, key: str, value: list[str]) -> str:

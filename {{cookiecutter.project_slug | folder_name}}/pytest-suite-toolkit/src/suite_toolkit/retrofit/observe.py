@@ -262,7 +262,9 @@ def observe(root: Path, pytest_args: list[str], python: str = sys.executable) ->
     status = subprocess.run([*command, *pytest_args], cwd=root).returncode
     if status not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or not output.is_file():
         raise RuntimeError(f"pytest did not run the suite to the end (exit status {status}): {' '.join(command)}")
-    return json.loads(output.read_text(encoding="utf-8"))
+    observed = {**json.loads(output.read_text(encoding="utf-8")), "pytest_args": list(pytest_args)}
+    output.write_text(json.dumps(observed, indent=1) + "\n", encoding="utf-8")  # for apply, which runs it again
+    return observed
 
 
 def installed_plugins(python: str) -> set[str]:

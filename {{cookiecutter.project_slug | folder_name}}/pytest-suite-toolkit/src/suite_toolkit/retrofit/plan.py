@@ -6,6 +6,8 @@ The tier of a test is the first of these rules that holds and whose tier the pro
 - it connects to anything (a database, Redis, any socket): **integration**;
 - it sleeps ``SLEEPS_A_LOT`` seconds or more, or is named, marked or fixtured like a benchmark: **performance**;
 - it is a hypothesis ``@given`` test: **property**;
+- it was skipped (so it did nothing to see) and its file's name, its own or a mark says a tier
+  (``test_db_integration.py``, ``test_end_to_end``, ``@pytest.mark.integration``): that tier;
 - else **unit**.
 
 What a project fixture did in its setup counts for every test that uses it (a session-scoped fixture connects
@@ -42,6 +44,12 @@ SLEEPS_A_LOT = 0.2  # seconds a test sleeps in all: a unit test takes millisecon
 DATABASES = {"postgresql", "redis", "mysql"}  # a loopback port of theirs is a server's, not the service's
 LOOPBACK = re.compile(r"^(127\.\d+\.\d+\.\d+|::1|localhost)$")
 BENCHMARK = re.compile(r"(?:^|_)(?:bench(?:mark)?s?|perf(?:ormance)?|stress|throughput)(?:_|$)")
+# Names that say a tier, for a test the run did not see doing anything.
+NAMED_TIERS = {
+    "e2e": re.compile(r"(?:^|_)(?:e2e|end_to_end)(?:_|$)"),
+    "integration": re.compile(r"(?:^|_)integration(?:_|$)"),
+    "performance": BENCHMARK,
+}
 NUMBERED = re.compile(r"^(?P<test>test_)?(?P<number>\d+)[_-](?P<rest>\w+)\.py$")
 # The module a shared fixture goes to, from what it connects to or a word of its name.
 TOPICS = {
@@ -207,16 +215,17 @@ class Facts:
     writes: list[str] = field(default_factory=list)
     benchmark: bool = False
     given: bool = False
+    named_tier: str = ""  # the tier its names or marks say (used only when it was skipped)
 
     def items(self) -> list[tuple[int, str]]:
         """The evidence, one phrase per fact, each with its kind's rank (the order of the rules)."""
         found = []
         for (host, port), fixture in self.connections.items():
             by = ", ".join(part for part in (CLIENT_PORTS.get(port, ""), fixture and f"fixture {fixture}") if part)
-            found.append((0, f"opens {host}:{port}" + (f" ({by})" if by else "")))
+            found.append((0, f"opens {address(host, port)}" + (f" ({by})" if by else "")))
         found += [(1, f"starts {program(command)}") for command in self.subprocesses]
         if self.sleeps >= SLEEPS_A_LOT:
-            found.append((2, f"sleeps {self.sleeps:.1f} s"))
+            found.append((2, "sleeps"))  # one fact however long: evidence() says the longest
         if self.benchmark:
             found.append((3, "named or marked like a benchmark"))
         if self.given:
@@ -235,20 +244,26 @@ def rule_tiers(test: Facts) -> Iterator[tuple[str, str]]:
     if test.subprocesses and service:
         yield "e2e", f"starts {program(test.subprocesses[0])} and connects to {service[0][0]}:{service[0][1]}"
     if test.connections:
-        host, port = next(iter(test.connections))
-        yield "integration", f"opens {host}:{port}"
+        yield "integration", f"opens {address(*next(iter(test.connections)))}"
     if test.sleeps >= SLEEPS_A_LOT:
         yield "performance", f"sleeps {test.sleeps:.1f} s"
     if test.benchmark:
         yield "performance", "named or marked like a benchmark"
     if test.given:
         yield "property", "hypothesis @given"
+    if test.outcome == "skipped" and test.named_tier:
+        yield test.named_tier, f"skipped, named like {test.named_tier}"
     yield "unit", "no connection, sleep or hypothesis"
 
 
 def file_tier(tiers: Iterable[str]) -> str:
     """The most demanding tier of a file's tests ("" when no tier of the project fits any)."""
     return min((tier for tier in tiers if tier), key=DEMAND.index, default="")
+
+
+def address(host: str, port: int) -> str:
+    """``host:port``, or a Unix socket's ``unix:name`` (observe records its port as 0)."""
+    return host if host.startswith("unix:") else f"{host}:{port}"
 
 
 def program(command: str) -> str:
@@ -325,8 +340,10 @@ def facts_of(nodeid: str, test: dict, fixtures: dict, sources: Sources) -> Facts
     labels = sources.labels(test["file"], name)
     words = [PurePosixPath(test["file"]).stem, *name.split("::"), *labels]
     facts = Facts(nodeid, name, test["outcome"], sleeps=test["sleeps"], writes=list(test["writes"]))
-    facts.benchmark = "benchmark" in test["fixtures"] or any(BENCHMARK.search(snake(word)) for word in words)
+    named = [snake(word) for word in words]  # its file's name, its own, its class's, its marks and decorators
+    facts.benchmark = "benchmark" in test["fixtures"] or any(BENCHMARK.search(word) for word in named)
     facts.given = "given" in labels
+    facts.named_tier = next((tier for tier, says in NAMED_TIERS.items() if any(map(says.search, named))), "")
     used = [(n, d) for n in test["fixtures"] if (d := definition_used(n, test["file"], fixtures))]
     for fixture, did in [*used, ("", test)]:  # a connection a fixture made is the fixture's, also in its first test
         for host, port in did["connections"]:
@@ -358,7 +375,9 @@ def evidence(tests: list[Facts]) -> str:
     found = sorted(counted, key=lambda item: (-counted[item], item))
     if not found:
         return f"no connection, subprocess, sleep or file written in {plural(len(tests), 'test')}"
-    return "; ".join(f"{text} in {counted[rank, text]} of {plural(len(tests), 'test')}" for rank, text in found)
+    longest = max(test.sleeps for test in tests)
+    texts = {item: f"sleeps up to {longest:.1f} s" if item == (2, "sleeps") else item[1] for item in found}
+    return "; ".join(f"{texts[item]} in {counted[item]} of {plural(len(tests), 'test')}" for item in found)
 
 
 def plural(count: int, word: str) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path, PurePosixPath
 
 from suite_toolkit.retrofit import OBSERVED
 from suite_toolkit.retrofit.apply import Applied, put_back
+from suite_toolkit.retrofit.plan import address
 
 
 def moved_nodeid(nodeid: str, moves: Mapping[str, str]) -> str:
@@ -37,7 +38,7 @@ def differences(
     if unit_folder:
         for nodeid, test in found.items():
             if test["connections"] and PurePosixPath(test["file"]).is_relative_to(unit_folder):
-                where = ", ".join(f"{host}:{port}" for host, port in test["connections"])
+                where = ", ".join(address(host, port) for host, port in test["connections"])
                 lines.append(f"a unit test connects: {nodeid} to {where}")
     return lines
 
