@@ -15,12 +15,11 @@ import importlib.util
 import json
 import re
 import shutil
-import tarfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.common import ROOT, UV, Section, run, side_by_side
+from bench.common import ROOT, Section, run, side_by_side
 
 TOMLKIT_MUTATIONS = ROOT / "bench" / "tomlkit_mutations.json"
 OUTCOME = re.compile(r"^(PASSED|FAILED|ERROR) (\S+)", re.MULTILINE)
@@ -63,16 +62,9 @@ def load(path: Path) -> list[Mutation]:
 
 def tomlkit_project(folder: Path, toolkit: Path) -> Path:
     """tomlkit's sdist, unpacked and installed with pytest-testmon and the toolkit (as a user adopts it)."""
-    from tests.test_adoption import PROJECT, VERSION, download_sdist
+    from tests.test_adoption import TOMLKIT
 
-    with tarfile.open(download_sdist(folder)) as archive:
-        archive.extractall(folder, filter="data")
-    root = folder / f"{PROJECT}-{VERSION}"
-    shutil.copytree(toolkit, folder / "pytest-suite-toolkit")
-    run([str(UV), "venv", "--quiet", ".venv"], root)
-    install = ["-e", ".", "pytest", "pytest-testmon", "../pytest-suite-toolkit"]
-    run([str(UV), "pip", "install", "--quiet", "--python", ".venv", *install], root)
-    return root
+    return TOMLKIT.adopt_toolkit(folder, toolkit)
 
 
 class Mutator:

@@ -21,12 +21,11 @@ from __future__ import annotations
 
 import math
 import shutil
-import tarfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.common import UV, Section, run, side_by_side
+from bench.common import Section, run, side_by_side
 from tests.baking import Sdist
 from tests.test_adoption import ADOPTION, TOMLKIT
 
@@ -51,13 +50,7 @@ def sdist_project(folder: Path, adopted: Adopted, toolkit: Path, python: str) ->
     sdist = adopted.sdist
     work = folder / f"{sdist.name}-py{python}"
     work.mkdir()
-    with tarfile.open(sdist.download(work)) as archive:
-        archive.extractall(work, filter="data")
-    root = work / f"{sdist.name}-{sdist.version}"
-    shutil.copytree(toolkit, work / "pytest-suite-toolkit", ignore=shutil.ignore_patterns("__pycache__"))
-    run([str(UV), "venv", "--quiet", "--python", python, ".venv"], root)
-    install = ["-e", ".", "pytest", "pytest-testmon", *adopted.extras, "../pytest-suite-toolkit"]
-    run([str(UV), "pip", "install", "--quiet", "--python", ".venv", *install], root)
+    root = sdist.adopt_toolkit(work, toolkit, *adopted.extras, python=python)
     if adopted.settings:
         with (root / "pyproject.toml").open("a", encoding="utf-8") as pyproject:
             pyproject.write(adopted.settings)

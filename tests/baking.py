@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tarfile
 import urllib.request
 import xml.etree.ElementTree as ET
 from collections import Counter
@@ -270,3 +271,18 @@ class Sdist:
         path = folder / sdist["filename"]
         path.write_bytes(archive)
         return path
+
+    def adopt_toolkit(self, folder: Path, toolkit: Path, *packages: str, python: str = "") -> Path:
+        """The release unpacked into ``folder`` and adopting the toolkit as its README says: the ``toolkit`` folder
+        copied next to the project (inside, pytest would collect its tests too) and installed with the project,
+        pytest, pytest-testmon and ``packages`` into the project's ``.venv`` (on ``python``: uv's default when
+        empty). Returns the project's root."""
+        with tarfile.open(self.download(folder)) as archive:
+            archive.extractall(folder, filter="data")
+            (top,) = {name.split("/")[0] for name in archive.getnames()}
+        root = folder / top
+        shutil.copytree(toolkit, folder / "pytest-suite-toolkit", ignore=shutil.ignore_patterns("__pycache__", ".venv"))
+        run([str(UV), "venv", "--quiet", *(("--python", python) if python else ()), ".venv"], root)
+        install = ["-e", ".", "pytest", "pytest-testmon", *packages, "../pytest-suite-toolkit"]
+        run([str(UV), "pip", "install", "--quiet", "--python", ".venv", *install], root)
+        return root

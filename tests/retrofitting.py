@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import re
 import shutil
-import tarfile
 import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.baking import UV, Sdist, execute, git, run
+from tests.baking import Sdist, execute, git
 from tests.test_adoption import TOMLKIT
 
 # The last line of a run: "1 failed, 170 passed, 3 skipped, 4 deselected in 312.05s".
@@ -131,14 +130,7 @@ def files_table(plan_text: str) -> dict[str, tuple[str, str, str]]:
 def checkout(project: ThirdParty, folder: Path, toolkit: Path) -> Checkout:
     """``project``'s sdist unpacked into ``folder`` and committed, the ``toolkit`` folder copied next to it (inside,
     its tests would be collected too) and installed with the project into the project's ``.venv``."""
-    with tarfile.open(project.sdist.download(folder)) as archive:
-        archive.extractall(folder, filter="data")
-        (top,) = {name.split("/")[0] for name in archive.getnames()}
-    root = folder / top
-    shutil.copytree(toolkit, folder / "pytest-suite-toolkit", ignore=shutil.ignore_patterns("__pycache__", ".venv"))
-    run([str(UV), "venv", "--quiet", ".venv"], root)
-    install = ["-e", ".", "pytest", "pytest-testmon", *project.extras, "../pytest-suite-toolkit"]
-    run([str(UV), "pip", "install", "--quiet", "--python", ".venv", *install], root)
+    root = project.sdist.adopt_toolkit(folder, toolkit, *project.extras)
     git(root, "init", "--quiet")
     # This machine's files, as a developer's global excludes would have them: the sdist's egg-info, which an
     # editable install rewrites, is not in the project's repository either.

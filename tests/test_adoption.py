@@ -11,16 +11,14 @@ import hashlib
 import json
 import random
 import re
-import shutil
 import sqlite3
-import tarfile
 from itertools import count
 from pathlib import Path
 
 import pytest
 
 from bench.mutations import TOMLKIT_MUTATIONS, Mutator, load
-from tests.baking import UV, Sdist, execute, run
+from tests.baking import Sdist, execute, run
 
 pytestmark = pytest.mark.slow
 
@@ -48,10 +46,6 @@ def pytest_runtest_call(item):
     return (yield)
 """
 SUMMARY = re.compile(r"^(?:=+ )?(\d.*?) in [\d.]+s", re.MULTILINE)  # "1203 passed in 1.28s"
-
-
-def download_sdist(folder: Path) -> Path:
-    return TOMLKIT.download(folder)
 
 
 def tree_digest(*folders: Path) -> str:
@@ -90,18 +84,11 @@ class Adopted:
 @pytest.fixture(scope="module")
 def adopted(default_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Adopted:
     work = tmp_path_factory.mktemp("adoption")
-    with tarfile.open(download_sdist(work)) as archive:
-        archive.extractall(work, filter="data")
-    root = work / f"{PROJECT}-{VERSION}"
     injected = work / "injected"
     injected.mkdir()
     (injected / "injected.py").write_text(INJECTED, encoding="utf-8")
-    # The README's steps: the folder next to the project (inside, pytest would collect its tests too), installed
-    # into the project's environment, and the settings added.
-    shutil.copytree(default_project / "pytest-suite-toolkit", work / "pytest-suite-toolkit")
-    run([str(UV), "venv", "--quiet", ".venv"], root)
-    run([str(UV), "pip", "install", "--quiet", "--python", ".venv", "-e", ".", "pytest", "pytest-xdist",
-         "pytest-testmon", "../pytest-suite-toolkit"], root)  # fmt: skip
+    # The README's steps: the folder next to the project, installed into the project's environment, the settings.
+    root = TOMLKIT.adopt_toolkit(work, default_project / "pytest-suite-toolkit", "pytest-xdist")
     with (root / "pyproject.toml").open("a", encoding="utf-8") as pyproject:
         pyproject.write(ADOPTION)
     return Adopted(root, injected)
