@@ -34,11 +34,9 @@ EXPECTED_TIERS = {
 }
 
 LAST_RUN = "SELECT MAX(id) FROM runs"
-# python-redis-lock needs -k (its gevent and eventlet variants), and pytest-testmon selects nothing under -k ("-k was
-# used"): every test runs again. With its -k as --deselect ids instead, a try by hand selected three of its tests
-# that failed alone ('object' object has no attribute 'register_script': they pass after the tests that register
-# Lock's scripts).
-TESTMON_UNDER_K = "pytest-testmon turns its selection off under -k"
+# python-redis-lock needs -k (its gevent and eventlet variants), and pytest-testmon turns its selection off under -k
+# ("-k was used": every test runs again) unless told to select by both with --testmon-forceselect.
+TESTMON_WITH_K = ("--testmon-forceselect",)
 
 
 @dataclass(frozen=True)
@@ -55,9 +53,7 @@ class Result:
         return self.steps.checkout.project
 
 
-# python-redis-lock (27 minutes here: its suite runs four times) is left out until its run after the last change to
-# this module is seen green; `pytest -m slow tests/test_retrofit_third_party.py` with REDIS_LOCK added runs it.
-@pytest.fixture(scope="module", params=[TOMLKIT_SUITE], ids=lambda project: project.sdist.name)
+@pytest.fixture(scope="module", params=[TOMLKIT_SUITE, REDIS_LOCK], ids=lambda project: project.sdist.name)
 def retrofitted(
     request: pytest.FixtureRequest, default_project: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Result:
@@ -75,7 +71,7 @@ def retrofitted(
     recording = steps.checkout.pytest("--testmon")
     with sqlite3.connect(root / ".test-history.db") as history:  # the plain run before apply is in it too
         tiers = {tier for (tier,) in history.execute(f"SELECT DISTINCT tier FROM results WHERE run_id = ({LAST_RUN})")}
-    unchanged = steps.checkout.pytest("--testmon")
+    unchanged = steps.checkout.pytest("--testmon", *(TESTMON_WITH_K if "-k" in project.pytest_args else ()))
     return Result(steps, (root / PLAN).read_text(encoding="utf-8"), status, recording, unchanged, tiers)
 
 
@@ -112,9 +108,7 @@ def test_the_history_records_the_tiers_of_the_tiered_suite(retrofitted: Result) 
     assert retrofitted.tiers == planned | outside_every_tier
 
 
-def test_testmon_runs_nothing_on_the_unchanged_suite(retrofitted: Result, request: pytest.FixtureRequest) -> None:
-    if "-k" in retrofitted.project.pytest_args:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=TESTMON_UNDER_K))
+def test_testmon_runs_nothing_on_the_unchanged_suite(retrofitted: Result) -> None:
     unchanged = retrofitted.unchanged
     assert unchanged.status in (0, 5), unchanged.output[-3000:]
     tests = retrofitted.recording.counts()
