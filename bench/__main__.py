@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import tempfile
-from datetime import datetime, timezone
 from pathlib import Path
 
 from bench import (
     analytics,
+    bench_compare,
     example_suite,
     isolation,
     mutations,
@@ -22,7 +21,7 @@ from bench import (
     testmon_selection,
     unit_tier,
 )
-from bench.common import ROOT, baked_project, cores
+from bench.common import ROOT, baked_project, now_and_machine
 
 DEFAULT_DATABASE_URL = "postgresql+psycopg://postgres:postgres@127.0.0.1:5432/bench_isolation"
 
@@ -46,8 +45,7 @@ def main() -> None:
         options.output.write_text(text, encoding="utf-8")
         print(f"\nupdated {options.output}: {', '.join(chosen)}")
         return
-    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    machine = f"{platform.system()} {platform.machine()}, {cores()} cores, Python {platform.python_version()}"
+    when, machine = now_and_machine()
     text = "\n".join(
         [
             "# Benchmarks",
@@ -106,6 +104,7 @@ SECTIONS = {
     ),
     "testmon-cost": lambda project, folder, rounds: testmon_cost.measure(cost_projects(project, folder), rounds),
     "retrofit": lambda project, folder, rounds: retrofit.measure(project / "pytest-suite-toolkit", folder, rounds),
+    "bench-compare": lambda project, folder, rounds: bench_compare.measure(project),
 }
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import platform
 import statistics
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,6 +74,12 @@ def side_by_side(contenders: dict[str, Callable[[], float]], rounds: int) -> dic
             seconds[name].append(contenders[name]())
         print(f"  round {round_number + 1}/{rounds}: " + ", ".join(f"{n} {seconds[n][-1]:.2f}s" for n in names))
     return {name: statistics.median(values) for name, values in seconds.items()}
+
+
+def now_and_machine() -> tuple[str, str]:
+    """When a measurement was taken (UTC, to the minute), and on what: for a section's method text."""
+    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return when, f"{platform.system()} {platform.machine()}, {cores()} cores, Python {platform.python_version()}"
 
 
 def cores() -> int:

@@ -5,12 +5,10 @@ plan written) and ``apply`` (the plan carried out and the suite observed again t
 
 from __future__ import annotations
 
-import platform
 import statistics
-from datetime import datetime, timezone
 from pathlib import Path
 
-from bench.common import Section, cores
+from bench.common import Section, now_and_machine
 from tests.retrofitting import REDIS_LOCK, TOMLKIT_SUITE, ThirdParty, checkout, retrofit
 
 STEPS = ("plain", "plan", "apply")
@@ -19,8 +17,7 @@ STEPS = ("plain", "plan", "apply")
 def measure(toolkit: Path, folder: Path, rounds: int) -> Section:
     # python-redis-lock's suite takes minutes a run: one round of it.
     projects = [(TOMLKIT_SUITE, rounds), (REDIS_LOCK, 1)]
-    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    machine = f"{platform.system()} {platform.machine()}, {cores()} cores, Python {platform.python_version()}"
+    when, machine = now_and_machine()
     section = Section(
         "suite-retrofit: plan and apply beside a plain run",
         f"{__doc__.replace('``', '`').strip()} Each project unpacked from its sdist as a git repository with the "

@@ -286,3 +286,32 @@ class Sdist:
         install = ["-e", ".", "pytest", "pytest-testmon", *packages, "../pytest-suite-toolkit"]
         run([str(UV), "pip", "install", "--quiet", "--python", ".venv", *install], root)
         return root
+
+
+SLOWED = """
+
+def _slowed(method, factor):  # appended by the template's tests: {factor} times the time, the same result
+    import functools
+    import time
+
+    @functools.wraps(method)
+    def slower(*args, **kwargs):
+        start = time.perf_counter()
+        result = method(*args, **kwargs)
+        end = start + factor * (time.perf_counter() - start)
+        while time.perf_counter() < end:
+            pass
+        return result
+
+    return slower
+
+
+{cls}.{method} = _slowed({cls}.{method}, {factor})
+"""
+
+
+def slow_down(module: Path, cls: str, method: str, factor: float) -> None:
+    """Make ``cls.method`` of the module at ``module`` take ``factor`` times its time (busy, as slower code is),
+    returning what it did: a hot path slowed on purpose, by a known ratio."""
+    with module.open("a", encoding="utf-8") as source:
+        source.write(SLOWED.format(cls=cls, method=method, factor=factor))

@@ -119,6 +119,18 @@ def test_the_jobs_that_run_tests_have_the_servers_the_tiers_need(
 
 
 @pytest.mark.parametrize("combination", WITH_GITHUB, ids=str)
+def test_pull_requests_time_their_benchmarks_beside_the_base_commit(combination: Combination, baked: dict[str, Path]):
+    job = workflow(baked[combination.id])["jobs"]["benchmarks"]
+
+    assert job["if"] == "github.event_name == 'pull_request'"
+    checkout = next(step for step in job["steps"] if "actions/checkout" in step.get("uses", ""))
+    assert checkout["with"]["fetch-depth"] == 0  # the base commit must be there for git archive
+    [compare] = [step for step in job["steps"] if "make bench-compare" in step.get("run", "")]
+    assert compare["run"] == 'make bench-compare BASE="$BASE_SHA"'
+    assert compare["env"]["BASE_SHA"] == "${{ github.event.pull_request.base.sha }}"
+
+
+@pytest.mark.parametrize("combination", WITH_GITHUB, ids=str)
 def test_pull_requests_restore_the_testmon_data_that_main_saves(
     combination: Combination, baked: dict[str, Path]
 ) -> None:

@@ -44,7 +44,7 @@ REQUIRED_FILES = [
 MAKE_TARGETS = [
     "help", "test", "test-all", "test-unit", "test-integration", "test-e2e", "test-performance", "test-fast",
     "test-parallel", "test-coverage", "test-failed", "test-clean", "test-rebuild", "test-smoke", "test-dry",
-    "test-report", "test-toolkit",
+    "test-report", "test-toolkit", "test-benchmarks", "bench-compare", "bench-save",
 ]  # fmt: skip
 
 

@@ -1,7 +1,8 @@
 """Performance tier: realistic volumes on in-memory SQLite, with budgets on the work done.
 
 Budgets count things that do not depend on the machine (SQL statements, tasks in flight, results), so they
-hold on a laptop and a loaded CI runner alike. How long the tier takes is measured by the benchmarks, not here.
+hold on a laptop and a loaded CI runner alike. How fast the hot paths are, test_hot_paths.py measures with
+pytest-benchmark: timed by make test-benchmarks, compared with another commit's by make bench-compare.
 """
 
 from __future__ import annotations

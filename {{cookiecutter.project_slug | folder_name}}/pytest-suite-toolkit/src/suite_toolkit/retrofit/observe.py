@@ -37,8 +37,14 @@ CLIENT_PORTS = {5432: "postgresql", 6379: "redis", 3306: "mysql", 80: "http", 44
 COMMAND_ARGUMENT = {"subprocess.Popen": 1, "os.exec": 1, "os.posix_spawn": 1, "os.system": 0}
 # Plugins that would write into the project, or run the tests in processes this plugin does not see, and the
 # options that turn them off even when the project's addopts turn them on (the last one given wins). Each is
-# passed only when its plugin is installed: pytest refuses an option no plugin declares.
-TURNED_OFF = {"pytest-testmon": ["--no-testmon"], "pytest_cov": ["--no-cov"], "xdist": ["-n", "0"]}
+# passed only when its plugin is installed: pytest refuses an option no plugin declares. {folder}: this run's own
+# folder (pytest-benchmark makes its storage folder at start; a benchmark runs once, untimed, as a test).
+TURNED_OFF = {
+    "benchmark": ["--benchmark-disable", "--benchmark-storage=file://{folder}/benchmarks"],
+    "pytest-testmon": ["--no-testmon"],
+    "pytest_cov": ["--no-cov"],
+    "xdist": ["-n", "0"],
+}
 OUTCOME_RANK = ["passed", "skipped", "failed", "error"]  # a test's outcome is the worst of its phases'
 
 
@@ -258,7 +264,7 @@ def observe(root: Path, pytest_args: list[str], python: str = sys.executable) ->
     command = [python, "-m", "pytest", "-p", "suite_toolkit.retrofit.observe", f"--retrofit-observe={output}"]
     command += ["-p", "no:cacheprovider", "--no-analytics"]
     for plugin in sorted(installed_plugins(python) & TURNED_OFF.keys()):
-        command += TURNED_OFF[plugin]
+        command += [option.format(folder=output.parent) for option in TURNED_OFF[plugin]]
     status = subprocess.run([*command, *pytest_args], cwd=root).returncode
     if status not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or not output.is_file():
         raise RuntimeError(f"pytest did not run the suite to the end (exit status {status}): {' '.join(command)}")
