@@ -3,6 +3,7 @@ turned off, and whose own suite passes in its own virtual environment."""
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 import sys
@@ -60,6 +61,66 @@ def test_ruff_is_clean(project: Path, command: list[str]) -> None:
         [sys.executable, "-m", "ruff", *command, "--no-cache", "."], cwd=project, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_no_value_is_assigned_and_overwritten_unread(project: Path) -> None:
+    found = [
+        f"{path.relative_to(project)}:{line}"
+        for path in project_files(project)
+        if path.suffix == ".py"
+        for line in overwritten_unread(path.read_text(encoding="utf-8"))
+    ]
+
+    assert found == []
+
+
+def test_the_overwrite_check_finds_the_shape_pruning_used_to_leave() -> None:
+    left_by_pruning = """
+def build(bus=None):
+    publish = discard
+    if bus is None:
+        bus = make_bus()
+    publish = bus
+    return publish
+"""
+    read_between = "def f(x):\n    y = 1\n    print(y)\n    y = 2\n    return y\n"
+
+    assert overwritten_unread(left_by_pruning) == [3]
+    assert overwritten_unread(read_between) == []
+
+
+def overwritten_unread(source: str) -> list[int]:
+    """The lines of a name assigned in a function and assigned again, one statement of the same block after the
+    other, with no read between: what a block pruned out of one branch of a feature leaves (ruff's F841 sees a
+    name never read, not a value overwritten before it is read)."""
+    lines = []
+    for function in ast.walk(ast.parse(source)):
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for block in (node.body for node in ast.walk(function) if isinstance(getattr(node, "body", None), list)):
+            for index, statement in enumerate(block):
+                name = assigned_name(statement)
+                for later in block[index + 1 :] if name else ():
+                    if name in read_names(later):
+                        break
+                    if assigned_name(later) == name:
+                        lines.append(statement.lineno)
+                        break
+    return sorted(set(lines))
+
+
+def assigned_name(statement: ast.stmt) -> str | None:
+    if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+        target = statement.targets[0]
+    elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+        target = statement.target
+    else:
+        return None
+    return target.id if isinstance(target, ast.Name) else None
+
+
+def read_names(statement: ast.stmt) -> set[str]:
+    return {node.id for node in ast.walk(statement) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
 
 
 @pytest.mark.parametrize("combination", SUPPORTED, ids=str)

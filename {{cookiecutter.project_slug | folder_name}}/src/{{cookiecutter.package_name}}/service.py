@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 import redis  # [if redis]
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import events
+from . import events  # [if no_redis]
 from .agents import AgentRegistry
 from .database import DatabaseService
 from .event_bus import EventBus  # [if redis]
-from .events import EventPublisher
+from .events import EventPublisher  # [if no_redis]
 from .handlers import HANDLERS
 from .health import Probe, ProbeResult, blocking_probe, check_health
 from .models import new_id
@@ -85,7 +85,6 @@ def build_service(
         echo=settings.database.echo,
         connect_timeout_seconds=settings.database.connect_timeout_seconds,  # [if postgresql]
     )
-    publish: EventPublisher = events.discard
     # [if redis]
     if bus is None:
         timeout = settings.redis.timeout_seconds
@@ -93,6 +92,7 @@ def build_service(
         bus = EventBus(client, prefix=settings.redis.channel_prefix)
     publish = bus
     # [end redis]
+    publish: EventPublisher = events.discard  # [if no_redis]
     return Service(
         settings=settings,
         db=db,
