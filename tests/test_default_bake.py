@@ -34,7 +34,6 @@ REQUIRED_FILES = [
     "tests/fixtures/mocks.py",
     "tests/helpers/builders.py",
     "tests/helpers/assertions.py",
-    "tests/helpers/matchers.py",
     "tests/helpers/factories.py",
     *[f"tests/{tier}/conftest.py" for tier in TIERS],
     "pytest-suite-toolkit/pyproject.toml",

@@ -1,4 +1,5 @@
-"""Fluent builders: a test states only what matters to it, the builder fills in the rest.
+"""Fluent builders: a test states only what matters to it, the builder fills in the rest, the same every run.
+For data whose values must not matter (varied on every run), use the factories (tests/helpers/factories.py).
 
 ticket = TicketBuilder().titled("Auth").critical().save(db)
 task = TaskBuilder().for_ticket(ticket).claimed_by(agent).save(db)

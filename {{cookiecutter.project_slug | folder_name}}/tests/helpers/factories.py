@@ -1,11 +1,15 @@
-"""factory-boy factories for realistic, varied data; pytest-randomly reseeds Faker and factory-boy before every
-test, so a failure replays with the seed printed in the header (``pytest --randomly-seed=N``)."""
+"""factory-boy factories for realistic, varied data: for a test whose claim must hold whatever the values (a
+title, a priority, a timeout), so that every run tries others. pytest-randomly reseeds Faker and factory-boy before
+every test, so a failure replays with the seed printed in the header (``pytest --randomly-seed=N``).
+
+A test that depends on particular values states them with the builders (tests/helpers/builders.py) instead: the
+same data every run, only what matters to the test written out."""
 
 from __future__ import annotations
 
 import factory
 
-from {{ cookiecutter.package_name }}.models import Agent, Priority, Task, Ticket
+from {{ cookiecutter.package_name }}.models import Priority, Task, Ticket
 
 
 class TicketFactory(factory.Factory):
@@ -15,14 +19,6 @@ class TicketFactory(factory.Factory):
     title = factory.Faker("sentence", nb_words=5)
     description = factory.Faker("paragraph")
     priority = factory.Faker("random_element", elements=list(Priority))
-
-
-class AgentFactory(factory.Factory):
-    class Meta:
-        model = Agent
-
-    name = factory.Sequence(lambda n: f"agent-{n:03d}")
-    capacity = factory.Faker("random_int", min=1, max=8)
 
 
 class TaskFactory(factory.Factory):

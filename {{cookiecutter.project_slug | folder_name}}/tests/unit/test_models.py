@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from dirty_equals import IsUUID
 
 from {{ cookiecutter.package_name }}.models import (
     TICKET_TRANSITIONS,
@@ -14,7 +15,6 @@ from {{ cookiecutter.package_name }}.models import (
 
 from tests.helpers.builders import TicketBuilder
 from tests.helpers.factories import TaskFactory
-from tests.helpers.matchers import ANY_ID
 
 # Built in the enum's order, never a set's: xdist workers must collect the same ids in the same order.
 ALLOWED = [(start, end) for start in TicketStatus for end in TicketStatus if end in TICKET_TRANSITIONS[start]]
@@ -25,7 +25,7 @@ def test_an_unsaved_ticket_already_has_its_defaults() -> None:
     ticket = Ticket(title="Write docs")
 
     assert (ticket.id, ticket.status, ticket.priority, ticket.description) == (
-        ANY_ID,
+        IsUUID(4),
         TicketStatus.OPEN,
         Priority.MEDIUM,
         "",

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 import pytest
+from dirty_equals import IsFloat, IsUUID
 
 from {{ cookiecutter.package_name }}.models import InvalidTransition, Priority, TaskStatus, Ticket, TicketStatus
 
 from tests.helpers.assertions import assert_in_order, assert_task_status
 from tests.helpers.builders import TicketBuilder
-from tests.helpers.matchers import ANY_ID, Between
 
 
 @pytest.mark.smoke
@@ -55,7 +55,8 @@ def test_claim_records_the_agent_and_time(task_queue, ticket, agent, clock, even
     claimed = task_queue.claim_next(agent.id)
 
     assert (claimed.status, claimed.agent_id, claimed.claimed_at) == (TaskStatus.CLAIMED, agent.id, clock.now)
-    assert events.payloads("task.claimed") == [{"task_id": ANY_ID, "agent_id": agent.id, "score": Between(3, 3.01)}]
+    claimed_event = {"task_id": IsUUID(4), "agent_id": agent.id, "score": IsFloat(ge=3, le=3.01)}
+    assert events.payloads("task.claimed") == [claimed_event]
 
 
 def test_completing_the_last_task_finishes_the_ticket(task_queue, ticket, agent, db, events) -> None:

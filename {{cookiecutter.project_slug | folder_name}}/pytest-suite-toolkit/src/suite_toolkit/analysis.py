@@ -75,12 +75,6 @@ def speed_of(baseline: float) -> str:
     return "medium" if baseline <= SLOW_ABOVE else "slow"
 
 
-def median(values: list[float]) -> float:
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
-
-
 def regressions(
     measurements: Iterable[Measurement], baselines: dict[str, Baseline], factor: float, floor: float, min_runs: int
 ) -> list[Regression]:

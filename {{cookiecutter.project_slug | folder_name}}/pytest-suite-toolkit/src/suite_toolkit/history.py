@@ -21,8 +21,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from statistics import median
 
-from suite_toolkit.analysis import Baseline, Measurement, Regression, Run, median
+from suite_toolkit.analysis import Baseline, Measurement, Regression, Run
 from suite_toolkit.files import keep_aside
 
 VERSION = 4  # PRAGMA user_version of a history this module reads and writes
