@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import json
+from importlib import resources
 
 from suite_toolkit.analysis import FAST_BELOW, SLOW_ABOVE
 from suite_toolkit.report.data import commit_text
@@ -36,132 +37,10 @@ TEST = Column("test", about="the test's node id (file::function[parameters])")
 TIER = Column("tier", about="its tier (unit, integration, e2e...): the tier folder it is in, as a marker")
 FLAKY_MEANS = "it failed in a run and passed in another on the same code and environment, or passed on a rerun"
 
-STYLE = """
-body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 1100px; padding: 0 1rem; color: #111827; }
-h1 { margin-bottom: .2rem; } .sub { color: #6b7280; margin-top: 0; }
-.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(9.5rem, 1fr)); gap: .8rem; margin: 1.5rem 0; }
-.card { border: 1px solid #e5e7eb; border-radius: 8px; padding: .6rem .9rem; }
-.card b { display: block; font-size: 1.6rem; font-variant-numeric: tabular-nums; }
-.card.alert { border-color: #fca5a5; background: #fef2f2; } .card.alert b { color: #dc2626; }
-.card.warn b { color: #b45309; }
-.charts { display: grid; grid-template-columns: 1fr; gap: 1.5rem; }
-figure.chart { margin: 0; border: 1px solid #e5e7eb; border-radius: 8px; padding: 1rem; }
-figcaption, h2 { font-weight: 600; font-size: 1.05rem; margin: 0 0 .3rem; }
-.note { color: #6b7280; margin: 0 0 .5rem; font-size: 13px; }
-svg { width: 100%; height: auto; display: block; }
-.axis { stroke: #9ca3af; } .grid { stroke: #f3f4f6; } .tick { font-size: 11px; fill: #374151; }
-.x-under { font-size: 10px; fill: #6b7280; font-family: ui-monospace, monospace; }
-.point { stroke: #fff; stroke-width: 1; } .point:hover { r: 6; } .point.alone { stroke: #111827; stroke-width: .6; }
-.legend { margin-top: .3rem; } .legend span { margin-right: 1.2rem; white-space: nowrap; }
-.swatch { display: inline-block; margin-right: 5px; vertical-align: middle; background: var(--colour); }
-.swatch.line { width: 18px; height: 3px; } .swatch.dot { width: 9px; height: 9px; border-radius: 50%; }
-.tier { --colour: #6b7280; display: inline-block; font-size: 11px; line-height: 1.5; padding: 0 .45rem;
-  border-radius: 999px; color: var(--colour); border: 1px solid var(--colour); white-space: nowrap;
-  vertical-align: 1px; }
-code, .nodeid { font-family: ui-monospace, monospace; font-size: 12px; overflow-wrap: anywhere; }
-ol.bars { list-style: none; padding: 0; margin: 0; }
-ol.bars li { padding: .35rem 0; border-bottom: 1px solid #f3f4f6; }
-ol.bars .label .tier { margin-right: .5rem; }
-.track { display: flex; align-items: center; gap: .5rem; margin-top: .2rem; }
-.bar { display: block; height: 10px; min-width: 1px; background: #2563eb; border-radius: 2px; }
-.track .bar { flex: none; max-width: calc(100% - 6rem); }
-.bar-value { font-size: 12px; color: #374151; white-space: nowrap; }
-.filters { display: flex; flex-wrap: wrap; gap: .6rem 1.2rem; align-items: center; margin: .5rem 0; }
-.filters input { width: 22rem; max-width: 100%; }
-.filters input, .filters select { font: inherit; padding: .15rem .3rem; }
-#tests-count { color: #374151; font-variant-numeric: tabular-nums; }
-.scroll { max-height: 70vh; overflow: auto; border: 1px solid #f3f4f6; }
-table { border-collapse: collapse; width: 100%; }
-th, td { text-align: left; padding: .3rem .5rem; vertical-align: top; }
-th { cursor: pointer; user-select: none; white-space: nowrap; font-size: 13px; position: sticky; top: 0;
-  background: #fff; border-bottom: 2px solid #e5e7eb; }
-th[aria-sort="ascending"]::after { content: " \\25B2"; font-size: 9px; }
-th[aria-sort="descending"]::after { content: " \\25BC"; font-size: 9px; }
-td { border-bottom: 1px solid #f3f4f6; } .number { text-align: right; font-variant-numeric: tabular-nums; }
-td.nodeid { min-width: 18rem; }
-td.outcome-failed, td.outcome-error, td.outcome-server-error { color: #dc2626; } td.outcome-skipped { color: #6b7280; }
-section { margin-top: 2rem; } .none { color: #6b7280; }
-dl.columns { margin: .5rem 0 0; font-size: 12px; color: #4b5563; }
-dl.columns dt { display: inline; font-weight: 600; } dl.columns dt::after { content: ": "; }
-dl.columns dd { display: inline; margin: 0; }
-"""
-
-# Sorting: a header's data-type says how its column compares; a cell's data-sort, when it has one, is the number
-# it sorts by. Empty cells go last in both orders. Filtering the tests table toggles `hidden` on rows, with the
-# words to match read once, and shows at most the table's data-limit rows (the first matches in the order shown):
-# what costs time with 10,000 rows is the browser laying them out, not the matching.
-SCRIPT = """
-const collator = new Intl.Collator(undefined, { numeric: true });
-function sortKey(cell, numeric) {
-  const text = cell.dataset.sort ?? cell.textContent.trim();
-  if (text === "") return null;
-  return numeric ? Number(text) : text;
-}
-function sortBy(table, header) {
-  const column = header.cellIndex;
-  const numeric = header.dataset.type === "number";
-  // Numbers start biggest first (slowest, most flaky), words start at A; a second click turns the order round.
-  const current = header.getAttribute("aria-sort");
-  const descending = current ? current === "ascending" : numeric;
-  const body = table.tBodies[0];
-  const keyed = Array.from(body.rows, (row) => [sortKey(row.cells[column], numeric), row]);
-  keyed.sort(([a], [b]) => {
-    if (a === null || b === null) return (a === null) - (b === null);
-    const order = numeric ? a - b : collator.compare(a, b);
-    return descending ? -order : order;
-  });
-  const fragment = document.createDocumentFragment();
-  keyed.forEach(([, row]) => fragment.appendChild(row));
-  body.appendChild(fragment);
-  for (const other of header.parentElement.cells) other.removeAttribute("aria-sort");
-  header.setAttribute("aria-sort", descending ? "descending" : "ascending");
-  table.dispatchEvent(new Event("sorted"));
-}
-document.querySelectorAll("table.sortable").forEach((table) => {
-  for (const header of table.tHead.rows[0].cells) {
-    header.addEventListener("click", () => sortBy(table, header));
-    header.addEventListener("keydown", (event) => {
-      if (event.key === "Enter" || event.key === " ") { event.preventDefault(); sortBy(table, header); }
-    });
-  }
-});
-const tests = document.getElementById("all-tests");
-if (tests) {
-  const text = document.getElementById("filter-text");
-  const tier = document.getElementById("filter-tier");
-  const outcome = document.getElementById("filter-outcome");
-  const count = document.getElementById("tests-count");
-  const more = document.getElementById("tests-more");
-  const noMatch = document.getElementById("no-match");
-  const limit = Number(tests.dataset.limit);
-  const body = tests.tBodies[0];
-  const keys = new Map(Array.from(body.rows, (row) => [row, {
-    nodeid: row.cells[0].textContent.toLowerCase(), tier: row.dataset.tier, outcome: row.dataset.outcome,
-  }]));
-  const filter = () => {
-    const words = text.value.trim().toLowerCase();
-    let matches = 0;
-    for (const row of body.rows) {  // in the order shown, so that the first `limit` matches are the ones shown
-      const key = keys.get(row);
-      const match = (!words || key.nodeid.includes(words)) && (!tier.value || key.tier === tier.value)
-        && (!outcome.value || key.outcome === outcome.value);
-      const shown = match && matches < limit;
-      if (row.hidden === shown) row.hidden = !shown;  // only touch rows that change
-      if (match) matches += 1;
-    }
-    count.textContent = `${matches} of ${keys.size} tests`;
-    count.dataset.shown = matches;
-    more.hidden = matches <= limit;
-    noMatch.hidden = matches > 0;
-  };
-  text.addEventListener("input", filter);
-  tier.addEventListener("change", filter);
-  outcome.addEventListener("change", filter);
-  tests.addEventListener("sorted", filter);  // another order: other rows among the first `limit`
-  filter();  // a browser may restore the fields' values on reload
-}
-document.body.dataset.ready = "true";
-"""
+# The page's stylesheet and script, inlined into it: files of their own, to be read and edited as CSS and JavaScript.
+ASSETS = resources.files("suite_toolkit.report") / "assets"
+STYLE = (ASSETS / "report.css").read_text(encoding="utf-8")
+SCRIPT = (ASSETS / "report.js").read_text(encoding="utf-8")
 
 
 def short(commit: str | None) -> str:
