@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 from suite_toolkit.retrofit.__main__ import main
-from suite_toolkit.retrofit.apply import UNIT_CONFTEST, Applied, PlanError, SharedFixture, apply, write_toml
+from suite_toolkit.retrofit.apply import UNIT_CONFTEST, apply
+from suite_toolkit.retrofit.changes import Applied, PlanError, SharedFixture
+from suite_toolkit.retrofit.pytest_settings import write_toml
 from suite_toolkit.retrofit.verify import differences
 
 TIERS = ["tests/unit: fast, isolated tests", "tests/integration: components together on real servers"]

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from suite_toolkit.retrofit import OBSERVED
 from suite_toolkit.retrofit.observe import observe
-from suite_toolkit.retrofit.plan import FileRow, Plan, make_plan
+from suite_toolkit.retrofit.plan import make_plan
+from suite_toolkit.retrofit.plan_file import FileRow, Plan
 
 # One test per thing a test can do, in a flat folder with a numbered name, a fixture copied into two files (the
 # docstring aside) and one with the same shape but another body; testmon on by the project's addopts.

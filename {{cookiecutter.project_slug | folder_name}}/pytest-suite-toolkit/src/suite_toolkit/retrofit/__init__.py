@@ -1,7 +1,9 @@
 """``suite-retrofit``: bring an existing flat test suite into tiers, with evidence, and prove nothing changed.
 
 ``suite-retrofit plan`` runs the suite once as it is and writes a plan; ``suite-retrofit apply`` carries the plan out
-(as edited by hand) and verifies it, or puts everything back. The steps, one module each:
+(as edited by hand) and verifies it, or puts everything back. The steps, one module each (``plan`` with
+``evidence``, the facts and rules that give a test its tier, and ``plan_file``, the Markdown; ``apply`` with
+``changes``, what it did and how to put it back, and ``pytest_settings``, the project's settings files):
 
 ``observe``
     One pytest run of the suite as it is, in a subprocess, with the ``observe`` plugin (``-p

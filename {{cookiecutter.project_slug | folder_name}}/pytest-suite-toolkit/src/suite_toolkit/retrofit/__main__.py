@@ -17,7 +17,9 @@ import sys
 from pathlib import Path, PurePosixPath
 
 from suite_toolkit.retrofit import OBSERVED, PLAN
-from suite_toolkit.retrofit.apply import PlanError, SharedFixture, apply, read_setting, tier_folders
+from suite_toolkit.retrofit.apply import apply
+from suite_toolkit.retrofit.changes import PlanError, SharedFixture
+from suite_toolkit.retrofit.pytest_settings import read_setting, tier_folders
 from suite_toolkit.retrofit.verify import verify
 
 
@@ -62,7 +64,8 @@ def plan(root: Path, pytest_args: list[str]) -> int:
 
 def apply_and_verify(root: Path, plan_file: Path, pytest_args: list[str] | None) -> int:
     """Apply and verify; ``pytest_args`` None: those of the observed run that made the plan."""
-    from suite_toolkit.retrofit.plan import Plan, plural
+    from suite_toolkit.retrofit.evidence import plural
+    from suite_toolkit.retrofit.plan_file import Plan
 
     if not plan_file.is_file():
         raise PlanError(f"{plan_file}: no such plan (suite-retrofit plan writes one)")

@@ -8,17 +8,13 @@ before changing anything, and stages what it did (``git diff --staged`` shows th
 from __future__ import annotations
 
 import ast
-import configparser
 import re
-import shlex
-import shutil
 import subprocess
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from fnmatch import fnmatchcase
+from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePosixPath
 
-import tomlkit
+from suite_toolkit.retrofit.changes import Applied, PlanError, SharedFixture, create, git, put_back
+from suite_toolkit.retrofit.pytest_settings import folder_of, tier_folders, write_settings
 
 FIXTURES_FOLDER = "tests/fixtures"
 ROOT_CONFTEST = "tests/conftest.py"  # the conftest pytest loads first, where pytest_plugins is allowed
@@ -48,36 +44,6 @@ TIER_CONFTEST = '''"""{tier} tier: {description}.
 Fixtures that only this tier's tests use go here; fixtures several tiers share, in tests/fixtures/.
 """
 '''
-
-
-class PlanError(Exception):
-    """The plan cannot be carried out as written, or the working tree is not clean; nothing was changed."""
-
-
-@dataclass(frozen=True)
-class SharedFixture:
-    name: str
-    defined_in: tuple[str, ...]  # paths relative to the root, as the plan names them (before the moves)
-    module: str  # tests/fixtures/<name>.py
-
-
-@dataclass
-class Applied:
-    """What ``apply`` did: enough to report it, and to put the working tree back."""
-
-    moves: dict[str, str]  # file -> where it is now, relative to the root
-    fixtures: list[SharedFixture]
-    created_files: list[Path] = field(default_factory=list)
-    created_folders: list[Path] = field(default_factory=list)
-    settings_file: str = ""
-    notes: list[str] = field(default_factory=list)  # what it did not do, for the user
-
-
-def git(root: Path, *arguments: str) -> str:
-    done = subprocess.run(["git", *arguments], cwd=root, capture_output=True, text=True)
-    if done.returncode:
-        raise PlanError(f"git {' '.join(arguments)}: {done.stderr.strip()}")
-    return done.stdout
 
 
 def check_clean(root: Path) -> None:
@@ -138,16 +104,6 @@ def apply(root: Path, moves: Mapping[str, str], fixtures: Sequence[SharedFixture
     return applied
 
 
-def put_back(root: Path, applied: Applied) -> None:
-    """The working tree as it was before ``apply``: tracked files from HEAD (apply started from a clean tree), the
-    files and folders it created removed. No other untracked file is touched."""
-    subprocess.run(["git", "reset", "--hard", "--quiet", "HEAD"], cwd=root, check=True)
-    for path in applied.created_files:
-        path.unlink(missing_ok=True)
-    for folder in reversed(applied.created_folders):  # what the run after the move wrote there (bytecode) too
-        shutil.rmtree(folder, ignore_errors=True)
-
-
 def make_folders(root: Path, folder: PurePosixPath, tests_is_package: bool, applied: Applied) -> None:
     for part in reversed([folder, *folder.parents]):
         path = root / part
@@ -160,11 +116,6 @@ def make_folders(root: Path, folder: PurePosixPath, tests_is_package: bool, appl
         # "fixtures" would lose to the installed package of that name.
         if tests_is_package or str(part) == FIXTURES_FOLDER:
             create(path / "__init__.py", "", applied)
-
-
-def create(path: Path, text: str, applied: Applied) -> None:
-    path.write_text(text, encoding="utf-8")
-    applied.created_files.append(path)
 
 
 def module_name(root: Path, file: str) -> str:
@@ -360,20 +311,6 @@ def load_plugin(root: Path, module: str, applied: Applied) -> None:
     path.write_text("".join(lines), encoding="utf-8")
 
 
-def tier_folders(tiers: Sequence[str], destinations: Iterable[str]) -> list[str]:
-    """The tier folders (as the ``tiers`` setting names them) that hold a moved file."""
-    folders = [folder_of(line) for line in tiers]
-    return [
-        folder
-        for folder in folders
-        if any(PurePosixPath(destination).is_relative_to(folder) for destination in destinations)
-    ]
-
-
-def folder_of(tier: str) -> str:
-    return tier.partition(":")[0].strip().strip("/")
-
-
 def add_tier_conftests(root: Path, folders: Sequence[str], tiers: Sequence[str], applied: Applied) -> None:
     descriptions = {folder_of(line): line.partition(":")[2].strip() for line in tiers}
     for folder in folders:
@@ -387,142 +324,3 @@ def add_tier_conftests(root: Path, folders: Sequence[str], tiers: Sequence[str],
             description = descriptions[folder] or f"the tests under {folder}"
             text = TIER_CONFTEST.format(tier=tier.capitalize(), description=description.rstrip("."))
         create(path, text, applied)
-
-
-# Where pytest reads its settings from, in the order it looks for them in a folder; the section for each.
-SETTINGS_FILES = {
-    "pytest.ini": "pytest",
-    ".pytest.ini": "pytest",
-    "pyproject.toml": "tool.pytest.ini_options",
-    "tox.ini": "pytest",
-    "setup.cfg": "tool:pytest",
-}
-
-
-def settings_file(root: Path) -> str:
-    """The file pytest reads the project's settings from (in the root), or pyproject.toml when none has them."""
-    for name in SETTINGS_FILES:
-        path = root / name
-        if not path.is_file():
-            continue
-        if name.endswith(".toml"):
-            if "pytest" in tomlkit.parse(path.read_text(encoding="utf-8")).get("tool", {}):
-                return name
-        elif name == "pytest.ini" or name == ".pytest.ini" or f"[{SETTINGS_FILES[name]}]" in ini_sections(path):
-            return name
-    return "pyproject.toml"
-
-
-def ini_sections(path: Path) -> list[str]:
-    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("[")]
-
-
-def read_setting(root: Path, key: str) -> list[str] | None:
-    """A setting of the project's pytest settings as a list (``tiers``: lines; ``testpaths``: words), None if
-    unset."""
-    name = settings_file(root)
-    path = root / name
-    if not path.is_file():
-        return None
-    if name.endswith(".toml"):
-        tool = tomlkit.parse(path.read_text(encoding="utf-8")).unwrap().get("tool", {}).get("pytest", {})
-        value = tool.get("ini_options", tool).get(key)
-    else:
-        parser = configparser.ConfigParser(interpolation=None)
-        parser.read(path, encoding="utf-8")
-        value = parser.get(SETTINGS_FILES[name], key, fallback=None)
-    if isinstance(value, str):  # pytest's types: tiers is a linelist, testpaths args
-        value = value.splitlines() if key == "tiers" else shlex.split(value)
-    return None if value is None else [str(item).strip() for item in value if str(item).strip()]
-
-
-def write_settings(
-    root: Path, tiers: Sequence[str], folders: Sequence[str], moves: Mapping[str, str], applied: Applied
-) -> None:
-    """``tiers`` (the tier folders that hold a moved file) unless the project sets it, and ``testpaths`` when the
-    project has one that no longer finds every moved file."""
-    values: dict[str, list[str]] = {}
-    settled = read_setting(root, "tiers") or []
-    settled_folders = {folder_of(line) for line in settled}
-    added = [line for line in tiers if folder_of(line) in folders and folder_of(line) not in settled_folders]
-    if added:
-        values["tiers"] = settled + added
-    testpaths = read_setting(root, "testpaths")
-    if testpaths:
-        kept = [moves.get(path, path) for path in testpaths]
-        lost = {
-            folder
-            for file, destination in moves.items()
-            if finds(testpaths, file) and not finds(kept, destination)
-            for folder in folders
-            if PurePosixPath(destination).is_relative_to(folder)
-        }
-        if kept != testpaths or lost:
-            values["testpaths"] = kept + sorted(lost)
-    if not values:
-        return
-    name = settings_file(root)
-    applied.settings_file = name
-    path = root / name
-    if name.endswith(".toml"):
-        write_toml(path, values, applied)
-    else:
-        text = path.read_text(encoding="utf-8")
-        for key, value in values.items():
-            text = ini_with(text, SETTINGS_FILES[name], key, value)
-        path.write_text(text, encoding="utf-8")
-
-
-def finds(testpaths: Iterable[str], file: str) -> bool:
-    """pytest collects ``file`` from ``testpaths`` (paths or globs)."""
-    return any(
-        fnmatchcase(file, path.strip("/")) or PurePosixPath(file).is_relative_to(path.strip("/")) for path in testpaths
-    )
-
-
-def write_toml(path: Path, values: Mapping[str, list[str]], applied: Applied) -> None:
-    """With tomlkit: the user's comments and layout stay as they were."""
-    existed = path.is_file()
-    document = tomlkit.parse(path.read_text(encoding="utf-8")) if existed else tomlkit.document()
-    tool = document.setdefault("tool", tomlkit.table(is_super_table=True))
-    pytest_table = tool.setdefault("pytest", tomlkit.table(is_super_table=True))
-    native = any(key != "ini_options" for key in pytest_table)  # pytest 9's [tool.pytest]
-    new_table = not native and "ini_options" not in pytest_table
-    table = pytest_table if native else pytest_table.setdefault("ini_options", tomlkit.table())
-    for key, value in values.items():
-        array = tomlkit.array()
-        array.extend(value)
-        if key == "tiers":
-            array.multiline(True)
-            if key not in table:
-                table.add(tomlkit.comment("pytest-suite-toolkit: a marker per tier, from the folder a test lives in"))
-        table[key] = array
-    if new_table:  # tomlkit puts a new table right before the next one (a [build-system] after [tool.ruff], say)
-        table.add(tomlkit.nl())
-    text = tomlkit.dumps(document)
-    text = text[:-1] if new_table and text.endswith("\n\n") else text  # it was the last: no blank line at the end
-    if existed:
-        path.write_text(text, encoding="utf-8")
-    else:
-        create(path, text, applied)
-
-
-def ini_with(text: str, section: str, key: str, value: list[str]) -> str:
-    """``text`` (an ini file) with ``key`` of ``section`` set to ``value``, every other line as it was."""
-    lines = text.splitlines(keepends=True)
-    start = next(i for i, line in enumerate(lines) if line.strip() == f"[{section}]")
-    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("[")), len(lines))
-    rendered = (
-        f"{key} =\n" + "".join(f"    {line}\n" for line in value) if key == "tiers" else f"{key} = {' '.join(value)}\n"
-    )
-    for i in range(start + 1, end):
-        if re.match(rf"{re.escape(key)}\s*[=:]", lines[i]):
-            last = i + 1
-            while last < end and lines[last][:1] in (" ", "\t") and lines[last].strip():
-                last += 1
-            return "".join([*lines[:i], rendered, *lines[last:]])
-    while end > start + 1 and not lines[end - 1].strip():
-        end -= 1
-    if end and not lines[end - 1].endswith("\n"):
-        lines[end - 1] += "\n"
-    return "".join([*lines[:end], rendered, *lines[end:]])

@@ -8,8 +8,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePosixPath
 
 from suite_toolkit.retrofit import OBSERVED
-from suite_toolkit.retrofit.apply import Applied, put_back
-from suite_toolkit.retrofit.plan import address
+from suite_toolkit.retrofit.changes import Applied, put_back
+from suite_toolkit.retrofit.evidence import address
 
 
 def moved_nodeid(nodeid: str, moves: Mapping[str, str]) -> str:
