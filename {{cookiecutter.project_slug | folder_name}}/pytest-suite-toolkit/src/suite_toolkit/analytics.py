@@ -32,7 +32,7 @@ from typing import TypeVar
 
 import pytest
 
-from suite_toolkit import private_api, settings, tiers
+from suite_toolkit import borrowed, settings, tiers
 from suite_toolkit.analysis import Baseline, Measurement, Run, kind_of_selection, regressions, speed_of
 from suite_toolkit.fingerprints import CodeVersion, environment
 from suite_toolkit.history import History, HistoryUnusable, NotAHistory
@@ -130,7 +130,7 @@ def selection_of(config: pytest.Config, deselected: int) -> str:
         or config.option.keyword  # the same under xdist, where the workers deselect
         or config.option.markexpr
         or getattr(config.option, "lf", False)
-        or private_api.testmon_selects(config)
+        or borrowed.testmon_selects(config)
         or not whole_suite_named(config)
     )
     return "partial" if narrowed else "full"
@@ -203,7 +203,7 @@ class Recording:
         outcome = self.outcome.get(nodeid)
         if outcome is None:
             self.tier[nodeid] = tiers.tier_of(report, self.tiers)
-            self.worker[nodeid] = private_api.worker_of(report)
+            self.worker[nodeid] = borrowed.worker_of(report)
             self.quarantined[nodeid] = "quarantine" in report.keywords
             outcome = self.outcome[nodeid] = "passed"
         if report.outcome == "rerun":  # pytest-rerunfailures: this attempt failed, another follows

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import pytest
 
-from suite_toolkit import analytics, hooks, quarantine, servers, settings, startup, testmon_inputs, tiers, workers
+from suite_toolkit import analytics, hookspecs, quarantine, servers, settings, startup, testmon_inputs, tiers, workers
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
-    pluginmanager.add_hookspecs(hooks)
+    pluginmanager.add_hookspecs(hookspecs)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

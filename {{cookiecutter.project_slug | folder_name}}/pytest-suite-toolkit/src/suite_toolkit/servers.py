@@ -5,7 +5,7 @@ may touch.
   out, authentication failed, not that kind of server) and the fix; ``-rs`` prints one line per server, not per
   test. With ``TEST_REQUIRE_SERVERS=1`` (CI) that is a failure. A server that answered earlier in the run and then
   fails is an error naming it, never a skip: before the first test, each server that the selected tests need is
-  asked once (the fixtures named by the ``pytest_server_fixtures`` hook, see ``hooks``).
+  asked once (the fixtures named by the ``pytest_server_fixtures`` hook, see ``hookspecs``).
 * A setup or teardown error caused by a server (one that fails as above, or a connection error of a client library)
   is marked on its report (``server_error``), so the test history counts it as the server's, not as the test's
   outcome: a database that was down is not a flaky test.
@@ -34,7 +34,7 @@ from typing import NoReturn, TypeVar
 
 import pytest
 
-from suite_toolkit.private_api import forget_in_testmon
+from suite_toolkit.borrowed import forget_in_testmon
 
 REQUIRE_SERVERS_VAR = "TEST_REQUIRE_SERVERS"
 CONNECT_TIMEOUT = 3.0  # seconds; a server on this machine or the next answers in milliseconds

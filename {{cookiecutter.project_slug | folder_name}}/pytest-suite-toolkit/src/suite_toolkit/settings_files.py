@@ -2,7 +2,7 @@
 test that read the file (a file the whole suite loads at its start would re-run everything).
 
 The files are those the ``testmon_settings`` patterns match. The project's code decides what a file holds: the
-``pytest_suite_toolkit_settings_values`` hook (``hooks.py``) gives its values as the code sees them; this module's
+``pytest_suite_toolkit_settings_values`` hook (``hookspecs.py``) gives its values as the code sees them; this module's
 own implementation, which runs last, parses JSON, TOML and YAML.
 """
 

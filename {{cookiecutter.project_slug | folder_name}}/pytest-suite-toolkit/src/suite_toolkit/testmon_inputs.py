@@ -35,7 +35,7 @@ from pathlib import Path
 
 import pytest
 
-from suite_toolkit import private_api, settings, settings_files
+from suite_toolkit import borrowed, settings, settings_files
 from suite_toolkit.analytics import shown
 from suite_toolkit.calls import Calls
 from suite_toolkit.dependencies import Dependencies, InputsUnusable, Recorded
@@ -365,14 +365,14 @@ class Inputs:
     def pytest_sessionstart(self) -> None:
         # testmon decides in its pytest_configure, after this plugin's: with --no-testmon (or no --testmon), it
         # neither records nor selects, and this plugin stands down (its tracing cost 2 s per 10,000 tests, measured).
-        if not (private_api.testmon_collects(self.config) or private_api.testmon_selects(self.config)):
+        if not (borrowed.testmon_collects(self.config) or borrowed.testmon_selects(self.config)):
             OPENS.listening = False
             self.config.pluginmanager.unregister(self)
-        elif private_api.xdist_controller(self.config):
+        elif borrowed.xdist_controller(self.config):
             # Its workers run the tests and record what their sessions read; what it reads from now on (the
             # other plugins' files at the end of the run) is nobody's input.
             OPENS.owner = None
-        elif private_api.testmon_collects(self.config):
+        elif borrowed.testmon_collects(self.config):
             self.subprocesses = Subprocesses(self.project.root)  # the processes this one's tests start
 
     def pytest_unconfigure(self) -> None:
@@ -390,7 +390,7 @@ class Inputs:
 
     def select(self) -> Selection | None:
         """The tests whose recorded inputs changed; None when nothing is known of them (``unread`` says why)."""
-        if not self.store.path.exists() and private_api.testmon_datafile(self.config).exists():
+        if not self.store.path.exists() and borrowed.testmon_datafile(self.config).exists():
             # Data of testmon's, none of this plugin's: recorded without it (maybe made by testmon in this run, on
             # the first: then every test runs anyway).
             return None
@@ -417,7 +417,7 @@ class Inputs:
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_ignore_collect(self, collection_path: Path) -> bool | None:
-        if not private_api.testmon_selects(self.config):
+        if not borrowed.testmon_selects(self.config):
             return None
         try:
             relative = collection_path.relative_to(self.project.root).as_posix()
@@ -426,7 +426,7 @@ class Inputs:
         selection = self.selected()
         if selection.everything:  # whatever pytest and the other plugins collect, whether testmon would or not
             if self.ignored_without_testmon is None:
-                left_out = [self, private_api.testmon_selector(self.config)]
+                left_out = [self, borrowed.testmon_selector(self.config)]
                 self.ignored_without_testmon = self.config.pluginmanager.subset_hook_caller(
                     "pytest_ignore_collect", remove_plugins=left_out
                 )
@@ -438,13 +438,13 @@ class Inputs:
     def pytest_collection_modifyitems(self, session: pytest.Session, items: list[pytest.Item]) -> Iterator[None]:
         everything = list(items)
         result = yield
-        if private_api.testmon_selects(self.config):
+        if borrowed.testmon_selects(self.config):
             selection = self.selected()
             kept = {id(item) for item in items}
             again = [item for item in everything if id(item) not in kept and selection.wants(item.nodeid)]
             by_testmon = len(items)
             items.extend(again)
-            private_api.take_back_deselected(self.config, again)  # they run: pytest's summary must not count them
+            borrowed.take_back_deselected(self.config, again)  # they run: pytest's summary must not count them
             known = max(self.known_tests, len(everything))
             line = f"affected-only: {len(items)} of {known} tests run, {by_testmon} selected by pytest-testmon"
             if again:
@@ -521,7 +521,7 @@ class Inputs:
         for test, path, function in getattr(report, "suite_toolkit_ran", ()):  # in a process the test started
             self.run.calls.setdefault(test, set()).add((path, function))
             self.run.executed.setdefault(test, set()).add((path, function))
-        for nodeid, files in (private_api.testmon_executed_lines(report) or {}).items():
+        for nodeid, files in (borrowed.testmon_executed_lines(report) or {}).items():
             functions = self.run.executed.setdefault(nodeid, set())
             for path, lines in files.items():
                 by_line = self.project.lines_of(path)
@@ -542,7 +542,7 @@ class Inputs:
             ran_everything = bool(self.ran_everything) and all(self.ran_everything)
             self.config.workeroutput[WORKER_OUTPUT] = {"unread": self.unread, "ran_everything": ran_everything}
             return
-        if not private_api.testmon_collects(self.config):
+        if not borrowed.testmon_collects(self.config):
             return
         where = shown(self.config, self.store.path)
         nothing_known = f"{where}{self.unread}" if self.unread else f"{where} was missing" if self.missing else None
@@ -606,10 +606,10 @@ report_key = pytest.StashKey[str]()
 
 def configure(config: pytest.Config) -> None:
     """Called before pytest-testmon reads its environment (the plugin's ``pytest_configure`` is ``tryfirst``)."""
-    if not private_api.testmon_installed(config):
+    if not borrowed.testmon_installed(config):
         OPENS.listening = False
         return
-    datafile = private_api.testmon_datafile(config)
+    datafile = borrowed.testmon_datafile(config)
     store = Dependencies(datafile.with_name(f"{datafile.name}-inputs"))
     # Before testmon makes its data file: a file of testmon's own without this one's is data recorded without it.
     missing = datafile.exists() and not store.path.exists() and not hasattr(config, "workerinput")

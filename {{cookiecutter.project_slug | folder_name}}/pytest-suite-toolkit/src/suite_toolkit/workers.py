@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from suite_toolkit import analytics, private_api, settings
+from suite_toolkit import analytics, borrowed, settings
 from suite_toolkit.history import History
 
 SECONDS_PER_WORKER = float(settings.default("workers_seconds_per_worker"))
@@ -159,7 +159,7 @@ def durations_or_warn(config: pytest.Config, name: str) -> dict[str, float]:
 
 def picked_at_collection(config: pytest.Config) -> str | None:
     """What picks the run's tests once they are collected, after the workers have started; None: every test named."""
-    if private_api.testmon_will_select(config):
+    if borrowed.testmon_will_select(config):
         return "pytest-testmon picks the affected tests"
     for option, flag in PICKED_AT_COLLECTION:
         if getattr(config.option, option, None):

@@ -154,6 +154,8 @@ class Sources:
             if functions and min([node.lineno, *(d.lineno for d in node.decorator_list)]) == line:
                 return node
         return None
+
+
 DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 

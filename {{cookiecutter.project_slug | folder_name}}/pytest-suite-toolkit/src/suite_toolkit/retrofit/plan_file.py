@@ -70,6 +70,8 @@ class Plan:
             for name, defined_in, module in rows(sections.pop("Shared fixtures", ""), 3)
         ]
         return cls(tiers, files, fixtures, "\n\n".join(sections.values()))
+
+
 HEADER = f"""# Test suite retrofit plan
 
 `suite-retrofit plan` wrote this from one run of the suite as it is (`{OBSERVED}`).

@@ -1,5 +1,6 @@
-"""Every use of another package's private interface, in one place: what it is, why no public one does the job.
-``tests/test_private_api.py``, ``tests/test_testmon_inputs.py`` and ``tests/test_workers.py`` run the testmon ones
+"""What this plugin borrows: every use of another package's private interface, in one place, each with what it is and
+why no public one does the job.
+``tests/test_borrowed.py``, ``tests/test_testmon_inputs.py`` and ``tests/test_workers.py`` run the testmon ones
 through testmon itself, ``tests/test_analytics.py`` the xdist one through xdist: they fail when the tool changes them.
 """
 
