@@ -152,7 +152,8 @@ def timings(side: Side, pytest_args: Sequence[str]) -> dict[str, float]:
         serial = ("-n", "0") if importlib.util.find_spec("xdist") else ()
         command = [sys.executable, "-m", "pytest", *PYTEST_OPTIONS, *serial, ANALYTICS_OFF]
         done = subprocess.run(
-            [*command, f"--benchmark-json={report}", *pytest_args],
+            # pytest-benchmark's storage in the round's folder: nothing of it left in the project
+            [*command, f"--benchmark-json={report}", f"--benchmark-storage=file://{folder}", *pytest_args],
             cwd=side.root,
             env={**environment, "PYTHONPATH": os.pathsep.join(paths)},
             capture_output=True,
