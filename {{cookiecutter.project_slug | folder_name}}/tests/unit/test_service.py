@@ -100,3 +100,24 @@ def test_a_failed_round_is_counted_and_the_loop_goes_on(service: Service, failur
     loop.run(stop)
 
     assert (len(rounds), loop.rounds_failed) == (2, 1)
+
+
+async def test_a_registration_whose_answer_was_lost_is_taken_back_on_the_next_round(service: Service) -> None:
+    """The database committed the agent and the connection broke before the answer came back: the next round
+    registers the same name again and must get that agent, not a duplicate name refused round after round."""
+    loop, register, lost = WorkerLoop(service, name="vm-1"), service.agents.register, []
+
+    def register_then_lose_the_answer(name: str, capacity: int = 1):
+        agent = register(name, capacity)
+        if not lost:
+            lost.append(agent)
+            raise OperationalError("COMMIT", {}, ConnectionResetError("connection reset by peer"))
+        return agent
+
+    service.agents.register = register_then_lose_the_answer
+    with pytest.raises(OperationalError):
+        await loop.step()
+    await loop.step()
+
+    assert loop.worker is not None
+    assert loop.worker.agent_id == lost[0].id
