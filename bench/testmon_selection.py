@@ -12,7 +12,7 @@ from pathlib import Path
 from bench.common import Section, pytest, run, side_by_side, timed
 
 QUIET = ("-q", "-p", "no:randomly")
-EDITED_FUNCTION = ("src/work_queue/settings.py", "_parse_scalar")
+EDITED_FUNCTION = ("src/work_queue/settings.py", "_overriding_variables")
 EDIT = (
     "    try:\n        value = json.loads(text)",
     "    text = text.strip()\n    try:\n        value = json.loads(text)",
@@ -65,7 +65,7 @@ def measure(project: Path, rounds: int) -> Section:
         "Affected tests only: pytest-testmon",
         "The default project, baked and installed. *floor*: `pytest tests/_empty` (the root conftest, fixture "
         "modules and plugins load, no test exists). *no change*: `pytest --testmon` right after a run recorded "
-        "the data. *one-function edit*: a line added to the body of `settings._parse_scalar`, then "
+        "the data. *one-function edit*: a line added to the body of `settings._overriding_variables`, then "
         f"`pytest --testmon`. The three alternate for {rounds} rounds, the testmon data restored before each; "
         "medians. *full run*: `pytest --no-testmon`, once. The tests that can reach the edited function come "
         "from coverage contexts (`--cov-context=test`), independently of testmon.",

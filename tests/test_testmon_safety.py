@@ -42,12 +42,7 @@ MUTATIONS = [
         "return status is not self.status",
     ),
     Mutation("stale-boundary", "src/work_queue/agents.py", "last_heartbeat < deadline", "last_heartbeat <= deadline"),
-    Mutation(
-        "override-parsing",
-        "src/work_queue/settings.py",
-        "return value if isinstance(value, (bool, int, float)) else text",
-        "return text",
-    ),
+    Mutation("override-nesting", "src/work_queue/settings.py", 'env_nested_delimiter="__"', 'env_nested_delimiter="_"'),
     Mutation("config-value", "config/test.yaml", "  max_retries: 2\n", "  max_retries: 3\n", at_most=0.7),
     Mutation(
         "config-timeout",

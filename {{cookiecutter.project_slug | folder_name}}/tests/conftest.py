@@ -8,7 +8,6 @@ the folder a test lives in, time limits per tier, test analytics, and the server
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -62,7 +61,7 @@ def pytest_suite_toolkit_settings_values(path: Path) -> dict[str, object]:
     """A settings file (``testmon_settings`` in pyproject.toml) as the service reads it, for pytest-testmon's
     affected-only runs: a changed value re-runs the tests whose code names its key (``max_retries``), a file the
     service would refuse re-runs every test that read it."""
-    return dataclasses.asdict(read_settings_file(path))
+    return read_settings_file(path).model_dump()
 
 
 @pytest.fixture(autouse=True)

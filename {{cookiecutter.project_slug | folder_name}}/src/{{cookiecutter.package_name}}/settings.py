@@ -1,4 +1,4 @@
-"""Settings: YAML first, environment second.
+"""Settings: YAML first, environment second, on pydantic-settings.
 
 ``config/<APP_ENV>.yaml`` holds every setting, so a reviewer sees the whole configuration in one file.
 Environment variables override single values and are meant for what differs per machine (URLs, secrets):
@@ -10,23 +10,25 @@ Environment variables override single values and are meant for what differs per 
 ``load_settings()`` is cached. Code that changes the environment or the files calls ``clear_settings_cache()``
 afterwards (the test suite does it before every test).
 
-A setting that cannot be read raises ``SettingsError`` with one line that says where it was set (the file and line,
-or the environment variable), which setting (``task_queue.max_retries``) and what it accepts.
+pydantic checks the values: their types, their ranges (``Field(gt=0)``) and unknown names (``extra="forbid"``).
+What this module adds is the message: a setting that cannot be read raises ``SettingsError`` with one line that
+says where it was set (the file and line, or the environment variable), which setting (``task_queue.max_retries``)
+and what it accepts.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import json
 import os
-import typing
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from .settings_messages import Origins, SettingsError, not_a_setting, read_yaml, refused_value, shown_path
 
 ENV_VAR = "APP_ENV"
 CONFIG_DIR_VAR = "APP_CONFIG_DIR"
@@ -37,88 +39,116 @@ URL_OVERRIDES = {
 }
 
 
-# What a value must be, in the words of a message to someone editing a YAML file.
-ACCEPTED = {int: "a whole number", float: "a number", bool: "true or false", str: "text"}
+def _not_true_or_false(value: Any) -> Any:
+    # Python counts True as 1, so pydantic would read ``max_retries: true`` as 1: in a YAML file it is a mistake.
+    if isinstance(value, bool):
+        raise ValueError("true or false is not a number")
+    return value
 
 
-def _positive(value: float) -> bool:
-    return value > 0
+WholeNumber = Annotated[int, BeforeValidator(_not_true_or_false)]
+Number = Annotated[float, BeforeValidator(_not_true_or_false)]
+Seconds = Annotated[Number, Field(gt=0, description="more than 0")]
 
 
-# The values a setting of the right type may still not take: checked with the types, refused with the same message.
-LIMITS: dict[str, tuple[Callable[[Any], bool], str]] = {
-    "database.connect_timeout_seconds": (lambda value: value >= 2, "at least 2 (libpq's shortest)"),  # [if postgresql]
-    "redis.timeout_seconds": (_positive, "more than 0"),  # [if redis]
-    "task_queue.age_ceiling_seconds": (_positive, "more than 0"),
-    "task_queue.default_timeout_seconds": (_positive, "more than 0"),
-    "task_queue.max_retries": (lambda value: value >= 0, "0 or more"),
-    "worker.concurrency": (lambda value: value >= 1, "at least 1"),
-    "worker.poll_interval_seconds": (_positive, "more than 0"),
-    "worker.heartbeat_timeout_seconds": (_positive, "more than 0"),
-    "worker.health_check_timeout_seconds": (_positive, "more than 0"),
-    "http.port": (lambda value: 0 <= value <= 65535, "a port from 0 to 65535 (0: any free port)"),
-}
+class Section(BaseModel):
+    """A section of the file: unknown names are refused, and settings never change once read."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
 
 
-class SettingsError(ValueError):
-    """A configuration file or override that cannot be turned into settings."""
-
-
-@dataclass(frozen=True)
-class DatabaseSettings:
+class DatabaseSettings(Section):
     url: str = "sqlite+pysqlite:///:memory:"
     echo: bool = False
-    connect_timeout_seconds: int = 5  # [if postgresql]
+    connect_timeout_seconds: WholeNumber = Field(5, ge=2, description="at least 2 (libpq's shortest)")  # [if postgresql]
 
 
 # [if redis]
-@dataclass(frozen=True)
-class RedisSettings:
+class RedisSettings(Section):
     url: str = "redis://127.0.0.1:6379/0"
     channel_prefix: str = "events"
-    timeout_seconds: float = 2.0
+    timeout_seconds: Seconds = 2.0
 
 
 # [end redis]
-@dataclass(frozen=True)
-class ScoringWeights:
+class ScoringWeights(Section):
     """How much each factor adds to a task's score; the queue hands out the highest score first."""
 
-    priority: float = 1.0
-    age: float = 0.5
-    retry_penalty: float = 0.2
+    priority: Number = 1.0
+    age: Number = 0.5
+    retry_penalty: Number = 0.2
 
 
-@dataclass(frozen=True)
-class TaskQueueSettings:
-    weights: ScoringWeights = field(default_factory=ScoringWeights)
-    age_ceiling_seconds: float = 3600.0
-    default_timeout_seconds: float = 300.0
-    max_retries: int = 3
+class TaskQueueSettings(Section):
+    weights: ScoringWeights = ScoringWeights()
+    age_ceiling_seconds: Seconds = 3600.0
+    default_timeout_seconds: Seconds = 300.0
+    max_retries: WholeNumber = Field(3, ge=0, description="0 or more")
 
 
-@dataclass(frozen=True)
-class WorkerSettings:
-    concurrency: int = 4
-    poll_interval_seconds: float = 0.5
-    heartbeat_timeout_seconds: float = 30.0
-    health_check_timeout_seconds: float = 1.0
+class WorkerSettings(Section):
+    concurrency: WholeNumber = Field(4, ge=1, description="at least 1")
+    poll_interval_seconds: Seconds = 0.5
+    heartbeat_timeout_seconds: Seconds = 30.0
+    health_check_timeout_seconds: Seconds = 1.0
 
 
-@dataclass(frozen=True)
-class HttpSettings:
+class HttpSettings(Section):
     host: str = "127.0.0.1"
-    port: int = 8000
+    port: WholeNumber = Field(8000, ge=0, le=65535, description="a port from 0 to 65535 (0: any free port)")
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(BaseSettings):
+    """The whole configuration. The YAML file's values come in as keyword arguments; the environment wins."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=OVERRIDE_PREFIX, env_nested_delimiter="__", extra="forbid", frozen=True, coerce_numbers_to_str=True
+    )
+
     env: str = "development"
-    database: DatabaseSettings = field(default_factory=DatabaseSettings)
-    redis: RedisSettings = field(default_factory=RedisSettings)  # [if redis]
-    task_queue: TaskQueueSettings = field(default_factory=TaskQueueSettings)
-    worker: WorkerSettings = field(default_factory=WorkerSettings)
-    http: HttpSettings = field(default_factory=HttpSettings)
+    database: DatabaseSettings = DatabaseSettings()
+    redis: RedisSettings = RedisSettings()  # [if redis]
+    task_queue: TaskQueueSettings = TaskQueueSettings()
+    worker: WorkerSettings = WorkerSettings()
+    http: HttpSettings = HttpSettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # First wins: the URL variables, then APP__<SECTION>__<KEY>, then the file. No .env or secrets folder: the
+        # test suite loads .env.test into the environment itself (tests/conftest.py).
+        return UrlVariables(settings_cls), env_settings, init_settings
+
+
+class FileAlone(Settings):
+    """The settings one file states, no variable applied: what a tool comparing two versions of the file needs."""
+
+    @classmethod
+    def settings_customise_sources(
+        cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource, **others: Any
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings,)
+
+
+class UrlVariables(PydanticBaseSettingsSource):
+    """The ``URL_OVERRIDES``, names hosts and tools already use (``DATABASE_URL``), each setting one URL: beside
+    them pydantic-settings reads one name per setting (``APP__DATABASE__URL``)."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False  # unused: __call__ reads the variables
+
+    def __call__(self) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for name, (section, key) in URL_OVERRIDES.items():
+            if name in os.environ:
+                values.setdefault(section, {})[key] = os.environ[name]
+        return values
 
 
 def config_dir() -> Path:
@@ -131,35 +161,8 @@ def load_settings() -> Settings:
     env = os.environ.get(ENV_VAR, "development")
     path = config_dir() / f"{env}.yaml"
     if not path.exists():
-        raise SettingsError(f"no configuration for APP_ENV={env!r}: {_shown(path)} does not exist")
-    return read_settings_file(path, os.environ)
-
-
-def read_settings_file(path: Path, environ: Mapping[str, str] | None = None) -> Settings:
-    """The settings the YAML file ``path`` holds, with the overrides ``environ`` sets, checked as the service
-    checks them: a value it refuses raises ``SettingsError`` naming the file and line (or the variable)."""
-    environ = {} if environ is None else environ
-    shown = _shown(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise SettingsError(f"{shown}: cannot be read ({error.strerror})") from None
-    node, data = _parse(text, shown)
-    if not isinstance(data, dict):
-        raise SettingsError(f"{shown}, line 1: the top level must be a section (key: value lines)")
-    overridden = {".".join(key): name for name, key in _override_targets(environ).items()}
-    lines = _key_lines(node)
-
-    def origin(key: str) -> str:
-        # The environment wins over the file, so a value it set is blamed on the variable, not on the file's line.
-        for name_key, name in overridden.items():
-            if name_key == key or name_key.startswith(f"{key}."):
-                return f"environment variable {name}"
-        return f"{shown}, line {lines[key]}" if key in lines else shown
-
-    data = apply_overrides(data, environ)
-    data["env"] = path.stem
-    return build(Settings, data, where=origin)
+        raise SettingsError(f"no configuration for APP_ENV={env!r}: {shown_path(path)} does not exist")
+    return read_settings_file(path, with_environment=True)
 
 
 def load_task_queue_settings() -> TaskQueueSettings:
@@ -170,131 +173,34 @@ def clear_settings_cache() -> None:
     load_settings.cache_clear()
 
 
-def apply_overrides(data: Mapping[str, Any], environ: Mapping[str, str]) -> dict[str, Any]:
-    """Return a copy of ``data`` with the environment's overrides applied."""
-    result = _deep_copy(data)
-    for name, key in _override_targets(environ).items():
-        node = result
-        for depth, part in enumerate(key[:-1], start=1):
-            node = node.setdefault(part, {})
-            if not isinstance(node, dict):
-                setting = ".".join(key[:depth])
-                raise SettingsError(f"environment variable {name}: {setting} is a value, not a section")
-        node[key[-1]] = environ[name] if name in URL_OVERRIDES else _parse_scalar(environ[name])
-    return result
+def read_settings_file(path: Path, *, with_environment: bool = False) -> Settings:
+    """The settings the YAML file ``path`` holds (with the environment's overrides when ``with_environment``),
+    checked as the service checks them: a value it refuses raises ``SettingsError`` naming the file and line, or
+    the variable that set it."""
+    shown = shown_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise SettingsError(f"{shown}: cannot be read ({error.strerror})") from None
+    data, lines = read_yaml(text, shown)
+    if not isinstance(data, dict):
+        raise SettingsError(f"{shown}, line 1: the top level must be a section (key: value lines)")
+    origins = Origins(shown, lines, _overriding_variables(os.environ) if with_environment else {})
+    for setting in origins.variables:
+        section = setting.partition(".")[0]
+        if section not in Settings.model_fields:  # pydantic-settings passes over a section it does not know
+            raise SettingsError(f"{origins.of(setting)}: {not_a_setting(section, '', Settings)}")
+    try:
+        return (Settings if with_environment else FileAlone)(**{**data, "env": path.stem})
+    except ValidationError as error:
+        raise SettingsError(refused_value(error.errors()[0], Settings, origins)) from None
 
 
-def _override_targets(environ: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
-    """Each overriding variable in ``environ``, with the path of the setting it sets."""
-    targets = {}
+def _overriding_variables(environ: Mapping[str, str]) -> dict[str, str]:
+    """Each variable in ``environ`` that sets a setting, by the dotted key it sets (``task_queue.max_retries``),
+    as pydantic-settings reads them (names in any case): to blame a refused value on its variable."""
+    variables = {".".join(key): name for name, key in URL_OVERRIDES.items() if name in environ}
     for name in environ:
-        if name in URL_OVERRIDES:
-            targets[name] = URL_OVERRIDES[name]
-        elif name.startswith(OVERRIDE_PREFIX):
-            targets[name] = tuple(part.lower() for part in name[len(OVERRIDE_PREFIX) :].split("__"))
-    return targets
-
-
-def _parse_scalar(text: str) -> Any:
-    """``5`` -> 5, ``0.75`` and ``1e-05`` -> float, ``true`` -> True; anything else stays text.
-
-    JSON rather than YAML: YAML 1.1 reads ``1e-05`` as a string and ``no`` as False.
-    """
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return text
-    return value if isinstance(value, (bool, int, float)) else text
-
-
-def build(cls: type, data: Mapping[str, Any], where: str | Callable[[str], str], prefix: str = "") -> Any:
-    """Build the dataclass ``cls`` from ``data``, refusing unknown keys and values of the wrong type.
-
-    ``where`` names the source in messages: a label, or a function from a dotted key to where that key was set.
-    """
-    hints = typing.get_type_hints(cls)
-    known = [f.name for f in dataclasses.fields(cls)]
-    unknown = [str(name) for name in data if name not in known]
-    if unknown:
-        key = f"{prefix}{unknown[0]}"
-        section = f"section {prefix[:-1]}" if prefix else "top level"
-        raise SettingsError(f"{_at(where, key)}: {key} is not a setting; the {section} accepts {', '.join(known)}")
-    values = {}
-    for name, value in data.items():
-        kind, key = hints[name], f"{prefix}{name}"
-        if dataclasses.is_dataclass(kind):
-            if not isinstance(value, Mapping):
-                raise SettingsError(f"{_at(where, key)}: {key} must be a section (key: value lines), got {value!r}")
-            values[name] = build(kind, value, where, prefix=f"{key}.")
-        else:
-            values[name] = _coerce(kind, value, key, where)
-            allowed, accepted = LIMITS.get(key, (None, ""))
-            if allowed is not None and not allowed(values[name]):
-                raise SettingsError(f"{_at(where, key)}: {key} must be {accepted}, got {value!r}")
-    return cls(**values)
-
-
-def _coerce(kind: type, value: Any, key: str, where: str | Callable[[str], str]) -> Any:
-    if kind is float and isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
-    if kind is str and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        accepted = ACCEPTED.get(kind, kind.__name__)
-        raise SettingsError(f"{_at(where, key)}: {key} must be {accepted}, got {value!r}")
-    return value
-
-
-def _at(where: str | Callable[[str], str], key: str) -> str:
-    return where if isinstance(where, str) else where(key)
-
-
-def _parse(text: str, shown: str) -> tuple[yaml.Node | None, Any]:
-    """The YAML ``text`` as a node tree (which knows the line of each key) and as Python values."""
-    loader = yaml.SafeLoader(text)
-    try:
-        node = loader.get_single_node()
-        return node, (loader.construct_document(node) if node is not None else {})
-    except yaml.MarkedYAMLError as error:
-        raise SettingsError(_syntax_message(error, text, shown)) from None
-    except yaml.YAMLError as error:
-        raise SettingsError(f"{shown}: not valid YAML ({error})") from None
-    finally:
-        loader.dispose()
-
-
-def _syntax_message(error: yaml.MarkedYAMLError, text: str, shown: str) -> str:
-    # PyYAML marks the first character it could not use. After an unclosed bracket or a key without its colon,
-    # that is on the next line, while the context mark ("while scanning a simple key") is on the culprit's line.
-    # A block mapping's context mark is only the start of the enclosing section, so there the problem mark is.
-    context = error.context or ""
-    mark = error.context_mark if error.context_mark and "block" not in context else error.problem_mark
-    explanation = "; ".join(filter(None, [context, error.problem]))
-    if mark is None:
-        return f"{shown}: not valid YAML ({explanation})"
-    lines = text.splitlines()
-    source = f" {lines[mark.line].strip(' ')!r}" if mark.line < len(lines) else ""
-    return f"{shown}, line {mark.line + 1}:{source} is not valid YAML ({explanation})"
-
-
-def _key_lines(node: yaml.Node | None, prefix: str = "") -> dict[str, int]:
-    """The line of every key in the node tree, by dotted key."""
-    lines: dict[str, int] = {}
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            key = f"{prefix}{key_node.value}"
-            lines[key] = key_node.start_mark.line + 1
-            lines.update(_key_lines(value_node, f"{key}."))
-    return lines
-
-
-def _shown(path: Path) -> str:
-    """``path`` relative to the working directory when it is below it: ``config/test.yaml``, not a long path."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
-def _deep_copy(data: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: _deep_copy(value) if isinstance(value, Mapping) else value for key, value in data.items()}
+        if name.upper().startswith(OVERRIDE_PREFIX):
+            variables.setdefault(name[len(OVERRIDE_PREFIX) :].lower().replace("__", "."), name)
+    return variables

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
-import typing
 from pathlib import Path
 
 import pytest
 import yaml
 
-from {{ cookiecutter.package_name }}.settings import Settings, build
+from {{ cookiecutter.package_name }}.settings import Section, Settings, read_settings_file
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CONFIG_FILES = sorted((PROJECT_ROOT / "config").glob("*.yaml"))
@@ -17,10 +15,11 @@ CONFIG_FILES = sorted((PROJECT_ROOT / "config").glob("*.yaml"))
 
 def setting_paths(cls: type, prefix: str = "") -> set[str]:
     paths = set()
-    for name, kind in typing.get_type_hints(cls).items():
+    for name, field in cls.model_fields.items():
         if name == "env":  # set from APP_ENV, never written in a file
             continue
-        if dataclasses.is_dataclass(kind):
+        kind = field.annotation
+        if isinstance(kind, type) and issubclass(kind, Section):
             paths |= setting_paths(kind, f"{prefix}{name}.")
         else:
             paths.add(f"{prefix}{name}")
@@ -43,7 +42,7 @@ def test_there_is_a_test_and_a_development_configuration() -> None:
 
 @pytest.mark.parametrize("path", CONFIG_FILES, ids=lambda path: path.name)
 def test_each_configuration_loads(path: Path) -> None:
-    settings = build(Settings, yaml.safe_load(path.read_text(encoding="utf-8")), where=path.name)
+    settings = read_settings_file(path)
 
     assert settings.task_queue.max_retries >= 0
     assert settings.worker.heartbeat_timeout_seconds > 0

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import os
+from unittest import mock
+
 from hypothesis import given
 from hypothesis import strategies as st
 
 from {{ cookiecutter.package_name }}.events import Event
 from {{ cookiecutter.package_name }}.models import TICKET_TRANSITIONS, InvalidTransition, TicketStatus
-from {{ cookiecutter.package_name }}.settings import apply_overrides
+from {{ cookiecutter.package_name }}.settings import config_dir, read_settings_file
 
 from tests.helpers.builders import TicketBuilder
 
@@ -23,14 +26,18 @@ def test_any_json_payload_survives_the_wire(event_type: str, payload: dict) -> N
     assert Event.from_json(event.to_json()) == event
 
 
-@given(st.integers() | st.booleans() | st.floats(allow_nan=False, allow_infinity=False))
-def test_scalar_overrides_keep_their_type(value) -> None:
-    text = "true" if value is True else "false" if value is False else repr(value)
+@given(st.integers(min_value=0, max_value=10**12), st.floats(allow_nan=False, allow_infinity=False), st.booleans())
+def test_scalar_overrides_keep_their_value_and_type(retries: int, weight: float, echo: bool) -> None:
+    variables = {
+        "APP__TASK_QUEUE__MAX_RETRIES": str(retries),
+        "APP__TASK_QUEUE__WEIGHTS__AGE": repr(weight),
+        "APP__DATABASE__ECHO": str(echo).lower(),
+    }
+    with mock.patch.dict(os.environ, variables):
+        read = read_settings_file(config_dir() / "test.yaml", with_environment=True)
 
-    result = apply_overrides({}, {"APP__WORKER__VALUE": text})
-
-    assert result == {"worker": {"value": value}}
-    assert type(result["worker"]["value"]) is type(value)
+    assert (read.task_queue.max_retries, read.task_queue.weights.age, read.database.echo) == (retries, weight, echo)
+    assert type(read.task_queue.weights.age) is float
 
 
 @given(st.lists(st.sampled_from(list(TicketStatus)), max_size=12))

@@ -3,13 +3,12 @@ that does not answer."""
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import threading
-import typing
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 from sqlalchemy import event  # [if postgresql]
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
@@ -17,20 +16,19 @@ from sqlalchemy.exc import OperationalError
 import {{ cookiecutter.package_name }}
 from {{ cookiecutter.package_name }}.database import make_engine  # [if postgresql]
 from {{ cookiecutter.package_name }}.service import Service, WorkerLoop, build_service
-from {{ cookiecutter.package_name }}.settings import Settings
+from {{ cookiecutter.package_name }}.settings import Section, Settings
 
 PACKAGE = Path({{ cookiecutter.package_name }}.__file__).parent
 
 
-def leaf_settings(kind: type, prefix: str = "") -> list[str]:
+def leaf_settings(kind: type[BaseModel], prefix: str = "") -> list[str]:
     """``database.url``, ``task_queue.weights.age``...: every value a configuration file can set."""
-    hints = typing.get_type_hints(kind)
     names = []
-    for field in dataclasses.fields(kind):
-        if dataclasses.is_dataclass(hints[field.name]):
-            names += leaf_settings(hints[field.name], f"{prefix}{field.name}.")
-        elif field.name != "env":  # the configuration's name, not a setting in it
-            names.append(f"{prefix}{field.name}")
+    for name, field in kind.model_fields.items():
+        if isinstance(field.annotation, type) and issubclass(field.annotation, Section):
+            names += leaf_settings(field.annotation, f"{prefix}{name}.")
+        elif name != "env":  # the configuration's name, not a setting in it
+            names.append(f"{prefix}{name}")
     return names
 
 
@@ -44,7 +42,7 @@ def test_every_setting_is_read_by_the_service() -> None:
 
 
 def test_the_database_comes_from_the_settings(settings: Settings) -> None:
-    echoing = dataclasses.replace(settings, database=dataclasses.replace(settings.database, echo=True))
+    echoing = settings.model_copy(update={"database": settings.database.model_copy(update={"echo": True})})
 
     service = build_service(echoing)
 

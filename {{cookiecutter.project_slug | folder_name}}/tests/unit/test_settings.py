@@ -6,10 +6,7 @@ import pytest
 
 from {{ cookiecutter.package_name }}.settings import (
     ScoringWeights,
-    Settings,
     SettingsError,
-    apply_overrides,
-    build,
     clear_settings_cache,
     load_settings,
     load_task_queue_settings,
@@ -119,25 +116,21 @@ def test_a_broken_file_names_the_line_the_setting_and_what_it_accepts(
     assert str(raised.value) == f"config/test.yaml, {expected}"
 
 
-def test_build_names_the_source_it_is_given() -> None:
-    with pytest.raises(SettingsError, match=r"^test: database.echo must be true or false, got 'yes please'$"):
-        build(Settings, {"database": {"echo": "yes please"}}, where="test")
+def test_a_value_of_the_wrong_type_names_the_file_it_was_read_from(tmp_path: Path) -> None:
+    path = tmp_path / "staging.yaml"
+    path.write_text("database:\n  echo: yes please\n")
+
+    with pytest.raises(
+        SettingsError, match=r"^.*staging\.yaml, line 2: database.echo must be true or false, got 'yes please'$"
+    ):
+        read_settings_file(path)
 
 
 def test_an_integer_is_accepted_where_a_float_is_expected() -> None:
-    weights = build(ScoringWeights, {"age": 2}, where="test")
+    weights = ScoringWeights(age=2)
 
     assert weights.age == 2.0
     assert isinstance(weights.age, float)
-
-
-def test_overrides_leave_the_original_mapping_untouched() -> None:
-    original = {"task_queue": {"max_retries": 1}}
-
-    result = apply_overrides(original, {"APP__TASK_QUEUE__MAX_RETRIES": "4", "UNRELATED": "x"})
-
-    assert result == {"task_queue": {"max_retries": 4}}
-    assert original == {"task_queue": {"max_retries": 1}}
 
 
 @pytest.mark.parametrize(
