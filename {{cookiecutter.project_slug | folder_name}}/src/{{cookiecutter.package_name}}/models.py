@@ -106,7 +106,9 @@ class Ticket(Base):
     status: Mapped[TicketStatus] = mapped_column(_enum(TicketStatus))
     priority: Mapped[Priority] = mapped_column(_enum(Priority))
     created_at: Mapped[datetime] = mapped_column(DateTime)
-    tasks: Mapped[list[Task]] = relationship(back_populates="ticket", cascade="all, delete-orphan")
+    tasks: Mapped[list[Task]] = relationship(
+        back_populates="ticket", cascade="all, delete-orphan", order_by="(Task.created_at, Task.id)"
+    )
 
     def can_transition_to(self, status: TicketStatus) -> bool:
         return status in TICKET_TRANSITIONS[self.status]
