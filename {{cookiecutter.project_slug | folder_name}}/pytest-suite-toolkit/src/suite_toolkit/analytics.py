@@ -35,7 +35,8 @@ import pytest
 from suite_toolkit import borrowed, settings, tiers
 from suite_toolkit.analysis import Baseline, Measurement, Run, kind_of_selection, regressions, speed_of
 from suite_toolkit.fingerprints import CodeVersion, environment
-from suite_toolkit.history import History, HistoryUnusable, NotAHistory
+from suite_toolkit.history import History
+from suite_toolkit.history_schema import HistoryUnusable, NotAHistory
 
 try:
     import tomllib

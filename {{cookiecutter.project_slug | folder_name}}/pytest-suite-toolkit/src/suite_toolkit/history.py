@@ -2,16 +2,16 @@
 
 ``runs`` holds a row per run: when, which commit (HEAD then, and the git tree of the files when they were not
 HEAD's: a run of changes committed later, ``fingerprints.commits_made_of`` finds the commit), which code and
-environment, and what kind of run it was (serial
-or under xdist with N workers; the whole suite, a part of it, or one of N shards), with a ``uid`` that stays the
-same when histories are merged and the ``batch`` of shards it belongs to. ``results`` holds a row per test per run
+environment, and what kind of run it was (serial or under xdist with N workers; the whole suite, a part of it, or one
+of N shards), with a ``uid`` that stays the same when histories are merged and the ``batch`` of shards it belongs to. ``results`` holds a row per test per run
 (outcome, setup/call/teardown seconds, tier, xdist worker, reruns, quarantined) and ``regressions`` what the plugin
 found at the end of each run. Baselines are not stored: they are read from the results of the latest runs of the
 same kind, so a merge is a plain copy and a test that no longer exists leaves them with the runs it was in.
 Only the latest ``keep`` runs are kept.
 
-It and ``history_schema`` (the tables, the version, migrations) are the only modules that know the schema: the
-plugin (``analytics``), the quarantine and the report (``report``) read and write through ``History``.
+It, ``history_file`` (opening the file whatever state it is in) and ``history_schema`` (the tables, the version,
+migrations) are the only modules that know the schema: the plugin (``analytics``), the quarantine and the report
+(``report``) read and write through ``History``.
 """
 
 from __future__ import annotations
@@ -19,148 +19,26 @@ from __future__ import annotations
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from pathlib import Path
 from statistics import median
 
 from suite_toolkit.analysis import Baseline, Measurement, Regression, Run
-from suite_toolkit.files import keep_aside
+from suite_toolkit.history_file import HistoryFile
 from suite_toolkit.history_schema import (
-    MIGRATIONS,
     REGRESSION_COLUMNS,
     RESULT_COLUMNS,
     RUN_COLUMNS,
-    SCHEMA,
-    SQLITE_HEADER,
-    VERSION,
     HistoryUnusable,
-    NotAHistory,
-    migrates,
-    not_a_history,
     qualified,
     refuse_another_project,
     renumber_by_time,
-    shape_of,
 )
 
-# How long a write waits for another process's (another run's, a report's) before it gives up: a write takes
-# milliseconds, a report reads for about a second at 10,000 tests in 50 runs.
-LOCK_WAIT = 30.0
 OWN_FAILURES = ("failed", "error")  # a server error is the server's, a skip is no outcome
 
 
-class History:
-    """The history file. Opened per use: nothing stays open between the start and the end of a run."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.notice: str | None = None  # what ``open`` did to make the file usable, for the user
-
-    @contextmanager
-    def connect(self, write: bool = False) -> Iterator[sqlite3.Connection]:
-        """A connection in one transaction: to write (``open``), or to read, which never changes the file."""
-        connection = self.open() if write else self.open_to_read()
-        try:
-            with connection:  # one transaction: commit on success, roll back on error
-                yield connection
-        finally:
-            connection.close()
-
-    def open(self) -> sqlite3.Connection:
-        """A connection to the history, made usable: migrated, or started afresh beside a file that is damaged or
-        of a version this module cannot read (kept under a name that says so, never over an earlier one: ``notice``
-        says where). A file that is not a history (another database, a text file) is refused (``HistoryUnusable``)
-        and left as it is."""
-        self.refuse_another_file()
-        # As a URI: a merge attaches other histories read-only by theirs.
-        connection = sqlite3.connect(self.path.resolve().as_uri(), uri=True, timeout=LOCK_WAIT)
-        try:
-            version, tables = shape_of(connection)
-        except HistoryUnusable:  # a damaged SQLite file, or bytes no one could have meant
-            connection.close()
-            return self.started_afresh("was damaged", "damaged")
-        connection.execute("PRAGMA foreign_keys = ON")
-        if version == VERSION and "runs" in tables:  # the usual case: nothing to write
-            return connection
-        if tables and "runs" not in tables:
-            connection.close()
-            raise not_a_history(tables)
-        if tables and not migrates(version):
-            # Written by another version of the plugin: kept aside, not changed or lost.
-            connection.close()
-            return self.started_afresh(f"is of history version {version or 1}", f"v{version or 1}")
-        with connection:
-            for step in range(version, VERSION) if tables else ():
-                connection.execute(MIGRATIONS[step])
-            connection.executescript(SCHEMA)
-            connection.execute(f"PRAGMA user_version = {VERSION}")
-        return connection
-
-    def refuse_another_file(self) -> None:
-        """Raise ``HistoryUnusable`` when the file is text (``pyproject.toml`` given as the history): someone's own,
-        not a damaged history, which is binary. Left as it is."""
-        try:
-            with self.path.open("rb") as file:
-                start = file.read(4096)
-        except (FileNotFoundError, IsADirectoryError):
-            return  # made on first use; a directory: SQLite says so
-        if start and not start.startswith(SQLITE_HEADER) and b"\x00" not in start:
-            try:
-                start.decode("utf-8")
-            except UnicodeDecodeError:
-                return  # binary: a damaged history
-            raise NotAHistory("is a text file, not a test history; left as it is")
-
-    def prepare(self) -> None:
-        """Make the file ready to record into (``open``), before reading what the run is compared with."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.open().close()
-
-    def open_to_read(self) -> sqlite3.Connection:
-        """The history as it is, read-only; an empty one before the first run; a history of an older version,
-        migrated in a copy in memory. A file that is damaged, not a history or of an unknown version raises
-        ``HistoryUnusable``: the next run that records keeps a damaged one aside (``open``)."""
-        memory = sqlite3.connect(":memory:")
-        if not self.path.exists():
-            memory.executescript(SCHEMA)
-            return memory
-        self.refuse_another_file()
-        on_disk = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=LOCK_WAIT)
-        try:
-            version, tables = shape_of(on_disk)
-        except (HistoryUnusable, sqlite3.Error):
-            on_disk.close()
-            raise
-        if version == VERSION and "runs" in tables:
-            return on_disk
-        if "runs" in tables and migrates(version):
-            on_disk.backup(memory)  # migrated in the copy: the file stays as it is
-        on_disk.close()
-        if not tables:
-            memory.executescript(SCHEMA)
-            return memory
-        if "runs" not in tables:
-            raise not_a_history(tables)
-        if not migrates(version):
-            raise HistoryUnusable(f"is of history version {version or 1}, not {VERSION}")
-        for step in range(version, VERSION):
-            memory.execute(MIGRATIONS[step])
-        return memory
-
-    def refuse_someone_elses(self) -> None:
-        """Raise ``NotAHistory`` when the file is someone else's (checked before a run: a damaged history, a lock or a
-        newer version are for the run's end to deal with)."""
-        try:
-            self.open_to_read().close()
-        except NotAHistory:
-            raise
-        except (HistoryUnusable, sqlite3.Error):
-            pass
-
-    def started_afresh(self, why: str, suffix: str) -> sqlite3.Connection:
-        aside = keep_aside(self.path, suffix)
-        self.notice = f"{why}: kept as {aside.name}, a fresh one started"
-        return self.open()
+class History(HistoryFile):
+    """The history: runs recorded and merged, and what the plugin, the quarantine and the report read."""
 
     def about(self) -> dict[str, str]:
         """What the history is of, and the settings of the run that recorded last (see ``about`` in ``SCHEMA``)."""
@@ -182,25 +60,6 @@ class History:
         """Write a run, its results and its regressions at once, and ``about`` it (the project, the settings); drop
         runs older than the latest ``keep``. The measurements are read once, one at a time. A history of another
         project is refused (``HistoryUnusable``), its runs left as they are."""
-        counts = {"tests": 0, "failed": 0}
-
-        def rows() -> Iterator[tuple]:
-            for m in measurements:
-                counts["tests"] += 1
-                counts["failed"] += m.outcome in OWN_FAILURES
-                yield (
-                    run_id,
-                    m.nodeid,
-                    m.tier,
-                    m.worker,
-                    m.outcome,
-                    m.setup,
-                    m.call,
-                    m.teardown,
-                    m.reruns,
-                    m.quarantined,
-                )
-
         about = dict(about or {})
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.connect(write=True) as db:
@@ -214,7 +73,10 @@ class History:
                     *(run.mode, run.selection, run.kind, run.seconds, run.tree_sha),
                 ),
             ).lastrowid
-            db.executemany("INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows())
+            counts = {"tests": 0, "failed": 0}
+            db.executemany(
+                "INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", result_rows(run_id, measurements, counts)
+            )
             db.execute(
                 "UPDATE runs SET tests = ?, failed = ? WHERE id = ?", (counts["tests"], counts["failed"], run_id)
             )
@@ -232,6 +94,26 @@ class History:
         the history, become one history again. Run ids stay in the order the runs started. Nothing is copied when
         one of ``others`` cannot be read or holds the runs of another project (``HistoryUnusable``, the file named
         first). One transaction per file: ATTACH cannot happen inside one."""
+        self.refuse_other_projects(others)
+        copied: list[str] = []
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = self.open()
+        try:
+            for other in others:
+                copied += self.copy_new_runs(db, other)
+            with db:
+                db.execute("BEGIN")
+                renumber_by_time(db)
+                self.drop_older_runs(db, keep)
+            marks = ", ".join("?" * len(copied))
+            ids = db.execute(f"SELECT id FROM runs WHERE uid IN ({marks}) ORDER BY id", copied)
+            return [run_id for (run_id,) in ids]
+        finally:
+            db.close()
+
+    def refuse_other_projects(self, others: Sequence[Path]) -> None:
+        """Raise ``HistoryUnusable`` naming the first of ``others`` that cannot be read or holds the runs of another
+        project than this history's (or than the others')."""
         project = self.about().get("project")
         for other in others:  # all checked before anything is copied
             try:
@@ -242,44 +124,34 @@ class History:
                 why = f"holds the runs of project {theirs!r}, not of {project!r}: nothing merged"
                 raise HistoryUnusable(why, other)
             project = project or theirs
-        copied: list[str] = []
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = self.open()
+
+    def copy_new_runs(self, db: sqlite3.Connection, other: Path) -> list[str]:
+        """Copy the runs of ``other`` that ``db`` does not have (by ``uid``), with their results and regressions,
+        in one transaction (ATTACH cannot happen inside one); their uids."""
+        db.execute("ATTACH DATABASE ? AS other", (f"{other.resolve().as_uri()}?mode=ro",))
         try:
-            for other in others:
-                db.execute("ATTACH DATABASE ? AS other", (f"{other.resolve().as_uri()}?mode=ro",))
-                try:
-                    # A shard that recorded nothing uploads the history as it was restored: maybe an older version.
-                    present = {row[1] for row in db.execute("PRAGMA other.table_info(runs)")}
-                    selected = ", ".join(c if c in present else "NULL" for c in RUN_COLUMNS.split(", "))
-                    with db:
-                        last = db.execute("SELECT coalesce(max(id), 0) FROM main.runs").fetchone()[0]
-                        db.execute(
-                            f"INSERT INTO main.runs ({RUN_COLUMNS}) SELECT {selected} FROM other.runs "
-                            "WHERE uid NOT IN (SELECT uid FROM main.runs) ORDER BY started"
-                        )
-                        for table, columns in (("results", RESULT_COLUMNS), ("regressions", REGRESSION_COLUMNS)):
-                            copied_columns = qualified(columns, "copied")
-                            db.execute(
-                                f"INSERT INTO main.{table} (run_id, {columns}) SELECT new.id, {copied_columns} "
-                                f"FROM other.{table} AS copied JOIN other.runs AS old ON old.id = copied.run_id "
-                                "JOIN main.runs AS new ON new.uid = old.uid WHERE new.id > ?",
-                                (last,),
-                            )
-                        if db.execute("SELECT 1 FROM other.sqlite_master WHERE name = 'about'").fetchone():
-                            db.execute("INSERT OR IGNORE INTO main.about SELECT key, value FROM other.about")
-                        copied += [uid for (uid,) in db.execute("SELECT uid FROM main.runs WHERE id > ?", (last,))]
-                finally:
-                    db.execute("DETACH DATABASE other")
+            # A shard that recorded nothing uploads the history as it was restored: maybe an older version.
+            present = {row[1] for row in db.execute("PRAGMA other.table_info(runs)")}
+            selected = ", ".join(c if c in present else "NULL" for c in RUN_COLUMNS.split(", "))
             with db:
-                db.execute("BEGIN")
-                renumber_by_time(db)
-                self.drop_older_runs(db, keep)
-            marks = ", ".join("?" * len(copied))
-            ids = db.execute(f"SELECT id FROM runs WHERE uid IN ({marks}) ORDER BY id", copied)
-            return [run_id for (run_id,) in ids]
+                last = db.execute("SELECT coalesce(max(id), 0) FROM main.runs").fetchone()[0]
+                db.execute(
+                    f"INSERT INTO main.runs ({RUN_COLUMNS}) SELECT {selected} FROM other.runs "
+                    "WHERE uid NOT IN (SELECT uid FROM main.runs) ORDER BY started"
+                )
+                for table, columns in (("results", RESULT_COLUMNS), ("regressions", REGRESSION_COLUMNS)):
+                    copied_columns = qualified(columns, "copied")
+                    db.execute(
+                        f"INSERT INTO main.{table} (run_id, {columns}) SELECT new.id, {copied_columns} "
+                        f"FROM other.{table} AS copied JOIN other.runs AS old ON old.id = copied.run_id "
+                        "JOIN main.runs AS new ON new.uid = old.uid WHERE new.id > ?",
+                        (last,),
+                    )
+                if db.execute("SELECT 1 FROM other.sqlite_master WHERE name = 'about'").fetchone():
+                    db.execute("INSERT OR IGNORE INTO main.about SELECT key, value FROM other.about")
+                return [uid for (uid,) in db.execute("SELECT uid FROM main.runs WHERE id > ?", (last,))]
         finally:
-            db.close()
+            db.execute("DETACH DATABASE other")
 
     @staticmethod
     def drop_older_runs(db: sqlite3.Connection, keep: int) -> None:
@@ -443,3 +315,11 @@ UNION ALL
 SELECT nodeid, run_id, quarantined, 'passed on a rerun' FROM results AS rerun
 WHERE outcome = 'passed' AND reruns > 0 {these}
 """
+
+
+def result_rows(run_id: int, measurements: Iterable[Measurement], counts: dict[str, int]) -> Iterator[tuple]:
+    """The ``results`` rows of ``measurements``, read once, one at a time, counting the tests and failures."""
+    for m in measurements:
+        counts["tests"] += 1
+        counts["failed"] += m.outcome in OWN_FAILURES
+        yield (run_id, m.nodeid, m.tier, m.worker, m.outcome, m.setup, m.call, m.teardown, m.reruns, m.quarantined)

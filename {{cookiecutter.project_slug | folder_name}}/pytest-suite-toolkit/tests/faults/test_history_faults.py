@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from suite_toolkit import history as history_module
+from suite_toolkit import history_file
 from suite_toolkit.analysis import Measurement, Run
 from suite_toolkit.history import History
 from suite_toolkit.report.__main__ import main as report
@@ -223,7 +223,7 @@ def test_a_run_waits_for_a_history_locked_for_a_moment_and_records(project) -> N
 
 def test_a_history_locked_longer_than_the_wait_leaves_the_tests_exit_status_and_says_why(project, monkeypatch):
     project.runpytest_inprocess().assert_outcomes(passed=2)
-    monkeypatch.setattr(history_module, "LOCK_WAIT", 0.5)  # 30 s in use: a test need not wait that long
+    monkeypatch.setattr(history_file, "LOCK_WAIT", 0.5)  # 30 s in use: a test need not wait that long
     holder = lock(project.path / HISTORY, 10.0)
     try:
         started = time.monotonic()

@@ -15,7 +15,8 @@ from functools import partial
 from pathlib import Path
 
 from suite_toolkit.fingerprints import commits_made_of
-from suite_toolkit.history import History, HistoryUnusable
+from suite_toolkit.history import History
+from suite_toolkit.history_schema import HistoryUnusable
 from suite_toolkit.report.data import collect
 from suite_toolkit.report.page import render
 from suite_toolkit.report.summary import annotations, markdown
