@@ -18,8 +18,8 @@ from suite_toolkit.analysis import Measurement, Run, regressions
 from suite_toolkit.fingerprints import tree_of
 from suite_toolkit.history import History
 from suite_toolkit.report.__main__ import main
+from suite_toolkit.report.axes import LABEL_ROOM, POINT_ROOM, RUN_ORDER_NOTE, Point, time_axis
 from suite_toolkit.report.data import collect
-from suite_toolkit.report.drawing import LABEL_ROOM, POINT_ROOM, RUN_ORDER_NOTE, Point, time_axis
 from suite_toolkit.report.page import render
 
 NOV_14 = 1_700_000_000  # 2023-11-14T22:13:20+00:00

@@ -25,7 +25,7 @@ from __future__ import annotations
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -33,10 +33,11 @@ from typing import TypeVar
 import pytest
 
 from suite_toolkit import borrowed, settings, tiers
-from suite_toolkit.analysis import Baseline, Measurement, Run, kind_of_selection, regressions, speed_of
+from suite_toolkit.analysis import Baseline, Regression, Run, kind_of_selection, regressions, speed_of
 from suite_toolkit.fingerprints import CodeVersion, environment
 from suite_toolkit.history import History
 from suite_toolkit.history_schema import HistoryUnusable, NotAHistory
+from suite_toolkit.measured import Measured
 
 try:
     import tomllib
@@ -181,61 +182,6 @@ def seconds(value: float) -> str:
     return f"{value:.2f}s" if value >= 0.01 else f"{value * 1000:.1f}ms"
 
 
-class Recording:
-    """What the controller saw of each test, column by column: dicts of strings and numbers, which Python's garbage
-    collector does not track. An object per test, alive until the end of the run, made the collector walk every
-    object of the run once more (150 ms at 10,000 tests, measured); ``Measurement`` objects are made one at a time
-    when the run is written."""
-
-    def __init__(self, tiers: list[str]) -> None:
-        self.tiers = tiers
-        self.tier: dict[str, str] = {}
-        self.worker: dict[str, str] = {}
-        self.outcome: dict[str, str] = {}
-        self.phases: dict[str, dict[str, float]] = {"setup": {}, "call": {}, "teardown": {}}
-        self.reruns: dict[str, int] = {}
-        self.quarantined: dict[str, bool] = {}
-
-    def __len__(self) -> int:
-        return len(self.outcome)
-
-    def add(self, report: pytest.TestReport) -> None:
-        nodeid = report.nodeid
-        outcome = self.outcome.get(nodeid)
-        if outcome is None:
-            self.tier[nodeid] = tiers.tier_of(report, self.tiers)
-            self.worker[nodeid] = borrowed.worker_of(report)
-            self.quarantined[nodeid] = "quarantine" in report.keywords
-            outcome = self.outcome[nodeid] = "passed"
-        if report.outcome == "rerun":  # pytest-rerunfailures: this attempt failed, another follows
-            self.reruns[nodeid] = self.reruns.get(nodeid, 0) + 1
-            return
-        # pytest-xdist reports a worker that died mid-test (a segfault, an out-of-memory kill) with the phase "???":
-        # the test failed while it ran.
-        when = report.when if report.when in self.phases else "call"
-        self.phases[when][nodeid] = report.duration
-        if report.failed:
-            if when == "call":
-                self.outcome[nodeid] = "failed"
-            elif outcome == "passed":  # a teardown error after a failure leaves "failed"
-                self.outcome[nodeid] = "server error" if getattr(report, "server_error", False) else "error"
-        elif report.skipped and outcome == "passed":
-            self.outcome[nodeid] = "skipped"
-
-    def measurement(self, nodeid: str) -> Measurement:
-        setup, call, teardown = (self.phases[phase].get(nodeid, 0.0) for phase in ("setup", "call", "teardown"))
-        return Measurement(
-            nodeid, self.tier[nodeid], self.worker[nodeid], self.outcome[nodeid], setup, call, teardown,
-            self.reruns.get(nodeid, 0), self.quarantined[nodeid],
-        )  # fmt: skip
-
-    def __iter__(self) -> Iterator[Measurement]:
-        return (self.measurement(nodeid) for nodeid in self.outcome)
-
-    def with_outcome(self, outcome: str) -> list[str]:
-        return [nodeid for nodeid, seen in self.outcome.items() if seen == outcome]
-
-
 class Analytics:
     def __init__(self, config: pytest.Config, history: History, thresholds: Thresholds, writes: bool) -> None:
         self.config = config
@@ -246,7 +192,7 @@ class Analytics:
         self.started = time.time()
         self.code = CodeVersion(config.rootpath, config.getini("analytics_code")) if writes else None
         self.deselected = 0
-        self.recording = Recording(self.tiers)
+        self.measured = Measured(self.tiers)
         self.summary: list[str] = []
 
     @pytest.hookimpl(tryfirst=True)  # before -m deselects anything
@@ -274,13 +220,13 @@ class Analytics:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if not self.writes:
             return
-        self.recording.add(report)
+        self.measured.add(report)
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         if self.code is None:  # an xdist worker
             return
         code = self.code.result()  # read in any case: git's processes end here
-        if not self.recording:
+        if not self.measured:
             return
         if exitstatus not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):  # interrupted: not a run to keep
             self.summary = [f"nothing recorded: the run ended early ({pytest.ExitCode(exitstatus).name.lower()})"]
@@ -290,25 +236,12 @@ class Analytics:
             uuid.uuid4().hex, self.config.option.analytics_batch, self.started, code.commit, code.version,
             environment(), mode_of(self.config), selection, time.time() - self.started, code.tree,
         )  # fmt: skip
-        limits = self.thresholds
-        recording = self.recording
-        # From the runs before this one; only for the tests slow enough to be a regression (few, in most suites).
-        calls = recording.phases["call"]
-        suspects = [nodeid for nodeid in recording.with_outcome("passed") if calls.get(nodeid, 0.0) >= limits.floor]
-        # A partial run holds some of the tests (a tier, the affected ones): each test's last passing runs are
-        # looked for further back than in runs of the whole suite or of a shard, which hold the same tests each time.
-        window = limits.baseline_runs * (PARTIAL_LOOKBACK if kind_of_selection(run.selection) == "partial" else 1)
         where = shown(self.config, self.history.path)
         try:
             self.history.prepare()  # first: a damaged file is kept aside, a file that is not a history refused
-            latest = self.history.latest_runs(window, kind=run.kind)
-            baselines = self.history.baselines(latest, suspects, calls=True, last=limits.baseline_runs)
-            slower = regressions(
-                [recording.measurement(nodeid) for nodeid in suspects],
-                baselines, factor=limits.factor, floor=limits.floor, min_runs=limits.min_runs,
-            )  # fmt: skip
-            about = {"project": project_of(self.config), **limits.about()}
-            run_id = self.history.record(run, recording, keep=limits.keep_runs, slower=slower, about=about)
+            slower = self.slower_than_before(run)
+            about = {"project": project_of(self.config), **self.thresholds.about()}
+            run_id = self.history.record(run, self.measured, keep=self.thresholds.keep_runs, slower=slower, about=about)
             flaky = self.history.flaky_in([run_id])
         except HistoryUnusable as error:  # the tests' results and exit status stay theirs: one line says why
             self.summary = [f"nothing recorded: {where} {error}"]
@@ -316,23 +249,45 @@ class Analytics:
         except (sqlite3.Error, OSError) as error:
             self.summary = [f"nothing recorded: {where}: {error}"]
             return
-        tests = f"{len(recording)} test{'s' if len(recording) != 1 else ''}"
-        self.summary = [f"{where} {self.history.notice}"] if self.history.notice else []
-        self.summary.append(f"run {run_id} recorded in {where}: {tests}, {run.kind}")
-        self.summary += [
+        self.summary = self.recorded(where, run_id, run, slower, flaky)
+
+    def slower_than_before(self, run: Run) -> list[Regression]:
+        """The tests this run found slower than their baselines, from the runs before it: only the tests slow enough
+        to be a regression are looked up (few, in most suites)."""
+        limits, measured = self.thresholds, self.measured
+        calls = measured.phases["call"]
+        suspects = [nodeid for nodeid in measured.with_outcome("passed") if calls.get(nodeid, 0.0) >= limits.floor]
+        # A partial run holds some of the tests (a tier, the affected ones): each test's last passing runs are
+        # looked for further back than in runs of the whole suite or of a shard, which hold the same tests each time.
+        window = limits.baseline_runs * (PARTIAL_LOOKBACK if kind_of_selection(run.selection) == "partial" else 1)
+        latest = self.history.latest_runs(window, kind=run.kind)
+        baselines = self.history.baselines(latest, suspects, calls=True, last=limits.baseline_runs)
+        return regressions(
+            [measured.measurement(nodeid) for nodeid in suspects],
+            baselines, factor=limits.factor, floor=limits.floor, min_runs=limits.min_runs,
+        )  # fmt: skip
+
+    def recorded(self, where: str, run_id: int, run: Run, slower: list[Regression], flaky: dict[str, str]) -> list[str]:
+        """The lines the summary says about a run recorded."""
+        measured = self.measured
+        tests = f"{len(measured)} test{'s' if len(measured) != 1 else ''}"
+        said = [f"{where} {self.history.notice}"] if self.history.notice else []
+        said.append(f"run {run_id} recorded in {where}: {tests}, {run.kind}")
+        said += [
             f"regression: {r.nodeid} {seconds(r.seconds)}, baseline {seconds(r.baseline.median)} ({r.factor:.1f}x), "
             f"{seconds(r.baseline.latest)} the run before"
             for r in slower
         ]
-        self.summary += [f"flaky: {nodeid} {how}" for nodeid, how in flaky.items()]
-        server_errors = recording.with_outcome("server error")
+        said += [f"flaky: {nodeid} {how}" for nodeid, how in flaky.items()]
+        server_errors = measured.with_outcome("server error")
         if server_errors:
-            self.summary.append(
+            said.append(
                 f"server errors: {len(server_errors)} test(s) could not set up for a server that is missing or "
                 f"broken (first: {server_errors[0]}); not counted as failures of the tests"
             )
         if not slower and not flaky:
-            self.summary.append("no regression, no flaky test")
+            said.append("no regression, no flaky test")
+        return said
 
     def pytest_terminal_summary(self, terminalreporter) -> None:
         if self.summary:

@@ -2,8 +2,9 @@
 
 ``runs`` holds a row per run: when, which commit (HEAD then, and the git tree of the files when they were not
 HEAD's: a run of changes committed later, ``fingerprints.commits_made_of`` finds the commit), which code and
-environment, and what kind of run it was (serial or under xdist with N workers; the whole suite, a part of it, or one
-of N shards), with a ``uid`` that stays the same when histories are merged and the ``batch`` of shards it belongs to. ``results`` holds a row per test per run
+environment, and what kind of run it was (serial or under xdist with N workers; the whole suite, a part of it, or
+one of N shards), with a ``uid`` that stays the same when histories are merged and the ``batch`` of shards it
+belongs to. ``results`` holds a row per test per run
 (outcome, setup/call/teardown seconds, tier, xdist worker, reruns, quarantined) and ``regressions`` what the plugin
 found at the end of each run. Baselines are not stored: they are read from the results of the latest runs of the
 same kind, so a merge is a plain copy and a test that no longer exists leaves them with the runs it was in.

@@ -45,16 +45,73 @@ def collect(
     baseline_runs = int(about.get("analytics_baseline_runs", str(default("analytics_baseline_runs"))))
     runs = group_batches(history.runs(RUNS_SHOWN))
     name_commits(runs, committed)
+    add_tier_seconds(history, runs)
+    tests = current_tests(history, runs)
+    flaky = history.flaky_counts()
+    table = tests_table(history, runs, tests, flaky, baseline_runs)
+    if latest_ids is None:
+        latest_ids = runs[-1]["ids"] if runs else []
+    latest = history.results_of(latest_ids) if latest_ids else []  # the latest run's tests (of each shard)
+    return {
+        "runs": [{key: value for key, value in run.items() if key != "ids"} for run in runs],
+        "latest": [run["id"] for run in runs if set(run["ids"]) & set(latest_ids)],
+        "speeds": {speed: sum(test["speed"] == speed for test in table) for speed in ("fast", "medium", "slow")},
+        "tests": table,
+        "slowest": [test for test in table if test["baseline"] is not None][:SLOWEST_SHOWN],
+        "regressions": regressions_of(history, latest_ids),
+        **flaky_lists(flaky, tests, latest_ids, quarantine_after),
+        "quarantine_after": quarantine_after,
+        "baseline_runs": baseline_runs,
+        **latest_lists(latest),
+    }
+
+
+def flaky_lists(
+    flaky: dict[str, tuple[int, int, bool]], tests: dict[str, tuple[str, str]], latest_ids: list[int], after: int
+) -> dict[str, list[dict]]:
+    """The flaky tests among the current ones, and those flaky ``after`` times or more that are not quarantined."""
+    tier_of = {nodeid: tier for nodeid, (tier, _) in tests.items()}
+    return {
+        "flaky": [
+            {
+                "nodeid": nodeid,
+                "tier": tier_of.get(nodeid, ""),
+                "times": times,
+                "last_run": last,
+                "new": times == 1 and last in latest_ids,
+                "quarantined": quarantined,
+            }
+            for nodeid, (times, last, quarantined) in flaky.items()
+            if nodeid in tests
+        ],
+        "quarantine_candidates": [
+            {"nodeid": nodeid, "tier": tier_of.get(nodeid, ""), "times": times}
+            for nodeid, (times, _, quarantined) in sorted(flaky.items(), key=lambda item: -item[1][0])
+            if nodeid in tests and times >= after and not quarantined
+        ],
+    }
+
+
+def add_tier_seconds(history: History, runs: list[dict]) -> None:
+    """Each run's seconds per tier (a test of no tier: ``other``), the shards of a batch added up."""
     run_of = {run_id: run for run in runs for run_id in run["ids"]}
     for run_id, tier, seconds in history.seconds_per_tier(list(run_of)) if runs else []:
         tiers = run_of[run_id]["tiers"]
         tiers[tier or "other"] = round(tiers.get(tier or "other", 0.0) + seconds, 4)
-    tests = current_tests(history, runs)
-    counts = history.outcome_counts()
-    flaky = history.flaky_counts()
-    # Baselines from the latest full runs (the shards of a CI run together are one), else the latest runs.
+
+
+def tests_table(
+    history: History,
+    runs: list[dict],
+    tests: dict[str, tuple[str, str]],
+    flaky: dict[str, tuple[int, int, bool]],
+    baseline_runs: int,
+) -> list[dict]:
+    """A row per test, slowest baseline first: its baseline (from the latest full runs, the shards of a CI run
+    together being one, else the latest runs), speed, last outcome, pass rate and flaky count."""
     full_runs = [run for run in runs if run["full"]][-baseline_runs:] or runs[-baseline_runs:]
     baselines = history.baselines([run_id for run in full_runs for run_id in run["ids"]])
+    counts = history.outcome_counts()
     table = []
     for nodeid, (tier, outcome) in tests.items():
         baseline = baselines.get(nodeid)
@@ -74,45 +131,26 @@ def collect(
             }
         )
     table.sort(key=lambda test: -1 if test["baseline"] is None else test["baseline"], reverse=True)
-    if latest_ids is None:
-        latest_ids = runs[-1]["ids"] if runs else []
-    latest = history.results_of(latest_ids) if latest_ids else []  # the latest run's tests (of each shard)
-    tier_of = {nodeid: tier for nodeid, (tier, _) in tests.items()}
+    return table
+
+
+def regressions_of(history: History, latest_ids: list[int]) -> list[dict]:
+    return [
+        {
+            "nodeid": nodeid,
+            "tier": tier,
+            "seconds": round(seconds, 4),
+            "baseline": round(baseline, 4),
+            "factor": round(seconds / baseline, 2) if baseline else None,
+        }
+        for nodeid, tier, seconds, baseline in history.regressions_in(latest_ids)
+    ]
+
+
+def latest_lists(latest: list[tuple[str, str, str, float, int]]) -> dict[str, list[dict]]:
+    """The latest run's failures and its slowest tests."""
+    slowest = sorted(latest, key=lambda row: row[3], reverse=True)[:SLOWEST_SHOWN]
     return {
-        "runs": [{key: value for key, value in run.items() if key != "ids"} for run in runs],
-        "latest": [run["id"] for run in runs if set(run["ids"]) & set(latest_ids)],
-        "speeds": {speed: sum(test["speed"] == speed for test in table) for speed in ("fast", "medium", "slow")},
-        "tests": table,
-        "slowest": [test for test in table if test["baseline"] is not None][:SLOWEST_SHOWN],
-        "regressions": [
-            {
-                "nodeid": nodeid,
-                "tier": tier,
-                "seconds": round(seconds, 4),
-                "baseline": round(baseline, 4),
-                "factor": round(seconds / baseline, 2) if baseline else None,
-            }
-            for nodeid, tier, seconds, baseline in history.regressions_in(latest_ids)
-        ],
-        "flaky": [
-            {
-                "nodeid": nodeid,
-                "tier": tier_of.get(nodeid, ""),
-                "times": times,
-                "last_run": last,
-                "new": times == 1 and last in latest_ids,
-                "quarantined": quarantined,
-            }
-            for nodeid, (times, last, quarantined) in flaky.items()
-            if nodeid in tests
-        ],
-        "quarantine_candidates": [
-            {"nodeid": nodeid, "tier": tier_of.get(nodeid, ""), "times": times}
-            for nodeid, (times, _, quarantined) in sorted(flaky.items(), key=lambda item: -item[1][0])
-            if nodeid in tests and times >= quarantine_after and not quarantined
-        ],
-        "quarantine_after": quarantine_after,
-        "baseline_runs": baseline_runs,
         "latest_failed": [
             {"nodeid": nodeid, "tier": tier, "outcome": outcome, "quarantined": bool(quarantined)}
             for nodeid, tier, outcome, _, quarantined in latest
@@ -120,9 +158,7 @@ def collect(
         ],
         "latest_slowest": [
             {"nodeid": nodeid, "tier": tier, "outcome": outcome, "seconds": round(seconds, 4)}
-            for nodeid, tier, outcome, seconds, _ in sorted(latest, key=lambda row: row[3], reverse=True)[
-                :SLOWEST_SHOWN
-            ]
+            for nodeid, tier, outcome, seconds, _ in slowest
         ],
     }
 
