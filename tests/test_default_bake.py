@@ -31,7 +31,7 @@ REQUIRED_FILES = [
     "tests/fixtures/database.py",
     "tests/fixtures/redis.py",
     "tests/fixtures/domain.py",
-    "tests/fixtures/mocks.py",
+    "tests/fixtures/fakes.py",
     "tests/helpers/builders.py",
     "tests/helpers/assertions.py",
     "tests/helpers/factories.py",

@@ -163,13 +163,13 @@ def test_cruft_update_brings_the_new_template_and_keeps_every_user_edit(tmp_path
 
     # The user's edits: a test added, a fixture changed, configuration values changed (one in a skipped file).
     (project / "tests" / "unit" / "test_user_settings.py").write_text(USER_TEST, encoding="utf-8")
-    edit(project / "tests" / "fixtures" / "mocks.py", "return FakeClock()", "return FakeClock()  # user: shared")
+    edit(project / "tests" / "fixtures" / "fakes.py", "return FakeClock()", "return FakeClock()  # user: shared")
     edit(project / "config" / "test.yaml", "heartbeat_timeout_seconds: 10", "heartbeat_timeout_seconds: 20")
     edit(project / "config" / "development.yaml", "max_retries: 3", "max_retries: 7")
     git(project, "add", "-A")
     assert commit(project, "User edits").returncode == 0
     user_files = {path: (project / path).read_text(encoding="utf-8") for path in (
-        "tests/unit/test_user_settings.py", "tests/fixtures/mocks.py", "config/development.yaml")}  # fmt: skip
+        "tests/unit/test_user_settings.py", "tests/fixtures/fakes.py", "config/development.yaml")}  # fmt: skip
 
     # The template's next commit: a new question with a default, a new file using it (and nothing else: the hooks
     # learn the questions from cookiecutter.json), a changed Makefile target, and changes to files the user also
@@ -183,7 +183,7 @@ def test_cruft_update_brings_the_new_template_and_keeps_every_user_edit(tmp_path
     edit(project_template / "Makefile", "-m smoke $(ARGS)", "-m smoke --maxfail=1 $(ARGS)")
     edit(project_template / "config" / "test.yaml", "# Settings for APP_ENV=test:", "# Test settings (APP_ENV=test):")
     edit(project_template / "config" / "development.yaml", "max_retries: 3", "max_retries: 5")
-    edit(project_template / "tests" / "fixtures" / "mocks.py", '"""Stand-ins for time', '"""Fakes for time')
+    edit(project_template / "tests" / "fixtures" / "fakes.py", '"""Stand-ins for time', '"""Fakes for time')
     git(template, "add", "-A")
     assert execute(["git", "commit", "-q", "-m", "A license question"], template, **GIT_IDENTITY).returncode == 0
 
@@ -193,7 +193,7 @@ def test_cruft_update_brings_the_new_template_and_keeps_every_user_edit(tmp_path
     assert list(project.rglob("*.rej")) == []
     assert "<<<<<<<" not in git(project, "diff")
     for path, text in user_files.items():
-        if path == "tests/fixtures/mocks.py":
+        if path == "tests/fixtures/fakes.py":
             assert "    return FakeClock()  # user: shared" in (project / path).read_text(encoding="utf-8")
             assert '"""Fakes for time' in (project / path).read_text(encoding="utf-8")
         else:

@@ -33,7 +33,7 @@ pytest_plugins = [
     "tests.fixtures.database",
     "tests.fixtures.redis",  # [if redis]
     "tests.fixtures.domain",
-    "tests.fixtures.mocks",
+    "tests.fixtures.fakes",
     "tests.fixtures.service",
     "tests.fixtures.network_faults",  # [if servers]
 ]

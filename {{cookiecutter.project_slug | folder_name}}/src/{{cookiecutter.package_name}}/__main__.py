@@ -1,4 +1,4 @@
-"""``python -m {{ cookiecutter.package_name }}``: serve the HTTP API with the worker running beside it.
+"""``python -m {{ cookiecutter.package_name }}``: serve the HTTP API with the service's agent running beside it.
 
 The settings come from ``config/$APP_ENV.yaml`` and the environment (settings.py); ``--host`` and ``--port``
 override ``http.host`` and ``http.port`` (port 0: any free port). The first line on standard output is
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m {{ cookiecutter.package_name }}", description="Serve the HTTP API with the worker running beside it."
+        prog="python -m {{ cookiecutter.package_name }}", description="Serve the HTTP API with the service's agent running beside it."
     )
     parser.add_argument("--host", help="address to listen on (default: http.host)")
     parser.add_argument("--port", type=port_number, help="port to listen on, 0 for any free one (default: http.port)")
@@ -104,11 +104,11 @@ def serve(service: Service, listener: socket.socket) -> None:
     from .api import create_app
 
     @contextlib.asynccontextmanager
-    async def worker_beside_the_api(app: FastAPI) -> AsyncIterator[None]:
-        with service.worker_running():
+    async def agent_beside_the_api(app: FastAPI) -> AsyncIterator[None]:
+        with service.agent_running():
             yield
 
-    app = create_app(service, lifespan=worker_beside_the_api)
+    app = create_app(service, lifespan=agent_beside_the_api)
     # uvicorn shuts down gracefully on SIGTERM or Ctrl-C, then raises the signal again with the handlers it found
     # installed: these, so that a requested stop ends with status 0 rather than death by signal.
     for stop_signal in (signal.SIGINT, signal.SIGTERM):

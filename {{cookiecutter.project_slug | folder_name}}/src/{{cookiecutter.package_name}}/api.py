@@ -101,7 +101,7 @@ UNAVAILABLE = {503: {"model": Problem, "description": "The database did not answ
 def create_app(
     service: Service, lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None
 ) -> FastAPI:
-    """The API over ``service``; ``lifespan`` runs around serving (``__main__`` starts the worker in it)."""
+    """The API over ``service``; ``lifespan`` runs around serving (``__main__`` starts the agent in it)."""
     app = FastAPI(title=TITLE, version=__version__, lifespan=lifespan)
     app.state.service = service
     for error in (OperationalError, InterfaceError, PoolTimeout):

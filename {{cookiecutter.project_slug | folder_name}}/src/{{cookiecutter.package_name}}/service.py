@@ -1,8 +1,9 @@
 """The composition root: the one place that builds the service from its settings.
 
 ``build_service(settings)`` makes every part from the settings and wires them together; ``Service.readiness()``
-asks every server at once, each under ``worker.health_check_timeout_seconds``; ``Service.worker_running()`` runs
-the worker in a thread of its own beside the HTTP API. ``python -m {{ cookiecutter.package_name }}`` (``__main__.py``) serves both.
+asks every server at once, each under ``worker.health_check_timeout_seconds``; ``Service.agent_running()`` runs
+the service's own agent (``AgentLoop``) in a thread of its own beside the HTTP API.
+``python -m {{ cookiecutter.package_name }}`` (``__main__.py``) serves both.
 """
 
 from __future__ import annotations
@@ -52,13 +53,14 @@ class Service:
         return await check_health(self.probes(), self.settings.worker.health_check_timeout_seconds)
 
     @contextlib.contextmanager
-    def worker_running(self) -> Iterator[WorkerLoop]:
-        """The worker claims and runs tasks in a thread until the block ends, then finishes its batch and stops.
+    def agent_running(self) -> Iterator[AgentLoop]:
+        """The service's agent claims and runs tasks in a thread until the block ends, then finishes its batch and
+        stops.
 
         A thread of its own, with its own event loop: the queue's calls block on the database, and must not hold
         up the HTTP API's requests (or its health checks) while they wait.
         """
-        loop, stop = WorkerLoop(self), threading.Event()
+        loop, stop = AgentLoop(self), threading.Event()
         thread = threading.Thread(target=loop.run, args=(stop,), name="worker", daemon=True)
         thread.start()
         try:
@@ -102,7 +104,7 @@ def build_service(
     )
 
 
-class WorkerLoop:
+class AgentLoop:
     """The service's own agent: registers with ``worker.concurrency`` as its capacity, then round after round
     sends its heartbeat, takes silent agents offline (their tasks go back in the queue), expires overdue tasks and
     runs up to its capacity of tasks at once. An empty queue, or a database that does not answer, waits

@@ -1,4 +1,5 @@
-"""An async worker: claims tasks and runs their handlers concurrently, each under the task's own timeout."""
+"""An agent's worker: claims tasks under the agent's id and runs their handlers concurrently, each under the task's own
+timeout."""
 
 from __future__ import annotations
 

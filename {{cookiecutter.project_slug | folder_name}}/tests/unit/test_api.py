@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.exc import OperationalError
 
 from {{ cookiecutter.package_name }}.models import Agent, TaskStatus, TicketStatus
-from {{ cookiecutter.package_name }}.service import Service, WorkerLoop
+from {{ cookiecutter.package_name }}.service import AgentLoop, Service
 
 
 def submit(api: TestClient, *types: str, **ticket: object) -> dict:
@@ -28,7 +28,7 @@ def test_a_submitted_ticket_is_in_progress_with_its_tasks_pending(api: TestClien
 async def test_a_ticket_is_done_once_the_worker_has_run_its_tasks(api: TestClient, service: Service) -> None:
     ticket = submit(api, "echo", "echo")
 
-    assert await WorkerLoop(service).step() == 2
+    assert await AgentLoop(service).step() == 2
 
     after = api.get(f"/tickets/{ticket['id']}").json()
     assert after["status"] == TicketStatus.DONE.value
@@ -100,7 +100,7 @@ def test_a_request_while_the_database_is_down_is_503(api: TestClient, service: S
 async def test_each_round_runs_at_most_the_agents_capacity(api: TestClient, service: Service, db) -> None:
     capacity = service.settings.worker.concurrency
     submit(api, *["echo"] * (capacity + 2))
-    loop = WorkerLoop(service, name="worker-under-test")
+    loop = AgentLoop(service, name="worker-under-test")
 
     assert [await loop.step() for _ in range(3)] == [capacity, 2, 0]
     assert db.count(Agent, name="worker-under-test") == 1

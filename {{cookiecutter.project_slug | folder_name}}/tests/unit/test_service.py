@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 
 import {{ cookiecutter.package_name }}
 from {{ cookiecutter.package_name }}.database import make_engine  # [if postgresql]
-from {{ cookiecutter.package_name }}.service import Service, WorkerLoop, build_service
+from {{ cookiecutter.package_name }}.service import AgentLoop, Service, build_service
 from {{ cookiecutter.package_name }}.settings import Section, Settings
 
 PACKAGE = Path({{ cookiecutter.package_name }}.__file__).parent
@@ -85,7 +85,7 @@ def test_redis_calls_are_bounded_by_the_redis_timeout(settings: Settings) -> Non
     ids=["database refused", "a bug"],
 )
 def test_a_failed_round_is_counted_and_the_loop_goes_on(service: Service, failure: Exception) -> None:
-    loop, stop, rounds = WorkerLoop(service), threading.Event(), []
+    loop, stop, rounds = AgentLoop(service), threading.Event(), []
 
     async def step() -> int:
         rounds.append(len(rounds))
@@ -103,7 +103,7 @@ def test_a_failed_round_is_counted_and_the_loop_goes_on(service: Service, failur
 async def test_a_registration_whose_answer_was_lost_is_taken_back_on_the_next_round(service: Service) -> None:
     """The database committed the agent and the connection broke before the answer came back: the next round
     registers the same name again and must get that agent, not a duplicate name refused round after round."""
-    loop, register, lost = WorkerLoop(service, name="vm-1"), service.agents.register, []
+    loop, register, lost = AgentLoop(service, name="vm-1"), service.agents.register, []
 
     def register_then_lose_the_answer(name: str, capacity: int = 1):
         agent = register(name, capacity)
