@@ -1,5 +1,5 @@
 """Uses of another package's private interface (``suite_toolkit.borrowed``), run through that package, that
-no other test covers: these fail when pytest-testmon changes what the plugin relies on. ``test_testmon_inputs.py``
+no other test covers: these fail when pytest-testmon changes what the plugin relies on. ``test_testmon_selection.py``
 runs the others (testmon's plugin names, its executed lines, its data file) through testmon too."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """What this plugin borrows: every use of another package's private interface, in one place, each with what it is and
 why no public one does the job.
-``tests/test_borrowed.py``, ``tests/test_testmon_inputs.py`` and ``tests/test_workers.py`` run the testmon ones
-through testmon itself, ``tests/test_analytics.py`` the xdist one through xdist: they fail when the tool changes them.
+``tests/test_borrowed.py``, ``tests/test_testmon_selection.py`` and ``tests/test_workers.py`` run the testmon ones
+through testmon itself, ``tests/analytics/`` the xdist one through xdist: they fail when the tool changes them.
 """
 
 from __future__ import annotations

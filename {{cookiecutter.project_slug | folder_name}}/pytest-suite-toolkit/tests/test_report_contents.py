@@ -1,5 +1,6 @@
-"""The report (``python -m suite_toolkit.report``) drawn from a history written here, run by run; shard histories
-merged; the CI summary."""
+"""The report (``python -m suite_toolkit.report``) drawn from a history written here, run by run: its data, the
+page, the CI summary and annotations, shard histories merged, histories of older formats, what the command
+prints."""
 
 from __future__ import annotations
 
@@ -7,22 +8,15 @@ import json
 import re
 import shutil
 import sqlite3
-import subprocess
-import sys
 import uuid
-from itertools import pairwise
 from pathlib import Path
 
 import pytest
 from suite_toolkit.analysis import Measurement, Run, regressions
-from suite_toolkit.fingerprints import tree_of
 from suite_toolkit.history import History
 from suite_toolkit.report.__main__ import main
-from suite_toolkit.report.axes import LABEL_ROOM, POINT_ROOM, RUN_ORDER_NOTE, Point, time_axis
 from suite_toolkit.report.data import collect
 from suite_toolkit.report.page import render
-
-NOV_14 = 1_700_000_000  # 2023-11-14T22:13:20+00:00
 
 
 def measurement(nodeid: str, seconds: float, outcome: str = "passed") -> Measurement:
@@ -244,57 +238,6 @@ def test_every_column_of_every_table_says_what_it_shows_in_its_header_and_under_
     assert legend["pass %"] == "the share of those runs in which it passed"
 
 
-def points(*times: float, commit: str = "abc1234") -> list[Point]:
-    return [Point(moment, 1.0, run, "", commit) for run, moment in enumerate(times, start=1)]
-
-
-def test_runs_too_close_together_to_draw_to_scale_are_drawn_in_order_with_their_ids() -> None:
-    axis = time_axis(points(*(NOV_14 + 5 * number for number in range(20))))  # 20 runs in 100 seconds
-
-    spots = [axis.place[run] for run in range(1, 21)]
-    assert all(b - a >= POINT_ROOM for a, b in pairwise(spots))  # told apart, in the order they ran
-    assert axis.note == RUN_ORDER_NOTE
-    assert [tick.label for tick in axis.ticks] == [f"run {run}" for run in range(1, 21, 2)]
-    assert [tick.under for tick in axis.ticks][:3] == ["Nov 14 22:13:20", "22:13:30", "22:13:40"]  # date, then time
-    assert all(b.x - a.x >= LABEL_ROOM for a, b in pairwise(axis.ticks))
-    assert len(axis.marks) == 10  # a mark for each run between the labelled ones
-
-
-def test_a_burst_of_runs_among_weeks_of_runs_is_drawn_in_run_order() -> None:
-    weeks = [NOV_14 + number * 86400 for number in range(14)]
-    axis = time_axis(points(*weeks, *(weeks[-1] + 60 + 10 * number for number in range(5))))
-
-    assert axis.note == RUN_ORDER_NOTE
-    assert axis.ticks[0].under == "Nov 14 22:13:20"  # seconds: labelled runs of the burst share a minute
-    unders = [tick.under for tick in axis.ticks]  # every other run: the date again where the day changes
-    assert unders[-4:] == ["Nov 26 22:13:20", "Nov 27 22:14:20", "22:14:40", "22:15:00"]
-
-
-@pytest.mark.parametrize(
-    ("spacing", "label"),
-    [(240, r"22:\d0|23:\d0"), (5400, r"\d\d:00"), (4 * 86400, r"[A-Z][a-z]{2} \d{1,2}")],
-    ids=["runs in an hour: ticks every few minutes", "runs in a day: ticks on hours", "runs in weeks: days"],
-)
-def test_runs_to_scale_get_ticks_on_round_times_that_tell_them_apart(spacing: int, label: str) -> None:
-    axis = time_axis(points(*(NOV_14 + spacing * number for number in range(15))))
-
-    labels = [tick.label for tick in axis.ticks]
-    assert axis.note == ""  # time to scale
-    assert len(labels) >= 4
-    assert len(set(labels)) == len(labels)
-    assert all(re.fullmatch(label, text) for text in labels), labels
-    assert axis.ticks[0].under in ("Nov 14", "Nov 15", "2023")  # what the label leaves out, under the first
-    steps = {round(b.time - a.time) for a, b in pairwise(axis.ticks)}
-    assert len(steps) == 1  # evenly spaced
-
-
-def test_a_few_runs_get_a_label_each_with_the_run_and_its_commit() -> None:
-    axis = time_axis(points(NOV_14, NOV_14 + 7200, NOV_14 + 4 * 3600, commit="abc1234"))
-
-    assert [tick.label for tick in axis.ticks] == ["Nov 14 22:13", "Nov 15 00:13", "Nov 15 02:13"]
-    assert [tick.under for tick in axis.ticks] == ["run 1 abc1234", "run 2 abc1234", "run 3 abc1234"]
-
-
 def test_the_command_prints_the_page_s_absolute_path_and_its_address(history: History, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
 
@@ -305,91 +248,3 @@ def test_the_command_prints_the_page_s_absolute_path_and_its_address(history: Hi
     assert f"wrote {page}" in printed
     assert f"open it in a browser: {page.as_uri()}" in printed
     assert f"wrote {page.with_suffix('.json')}" in printed
-
-
-# The commit of a run
-
-GIT = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false", "-c", "core.hooksPath="]
-
-
-def git(folder: Path, *arguments: str) -> str:
-    done = subprocess.run([*GIT, *arguments], cwd=folder, check=True, capture_output=True, text=True)
-    return done.stdout.strip()
-
-
-def test_the_tree_of_the_files_on_disk_is_the_tree_git_would_commit(tmp_path: Path) -> None:
-    files = {"a/b/c.py": "c", "a/b.py": "b", "a.b": "dot", "a-b": "dash", "a/x.py": "x", "tool.sh": "#!/bin/sh\n"}
-    for name, text in files.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text(text)
-    (tmp_path / "link").symlink_to("a/b.py")
-    git(tmp_path, "init", "-q")
-    git(tmp_path, "add", "-A")
-    git(tmp_path, "commit", "-qm", "first")
-    (tmp_path / "a" / "b" / "c.py").unlink()  # a folder left empty
-    (tmp_path / "a" / "x.py").write_text("changed, not staged")
-    (tmp_path / "a-b").write_text("changed and staged")
-    git(tmp_path, "add", "a-b")
-    (tmp_path / "tool.sh").chmod(0o755)
-    (tmp_path / "link").unlink()
-    (tmp_path / "link").symlink_to("a/x.py")
-    (tmp_path / "new.py").write_text("untracked: not in a commit of the tracked files")
-    listing = subprocess.run(
-        ["git", "ls-files", "-z", "-t", "--cached", "--modified", "--deleted", "--stage", "--full-name", "--", ":/"],
-        cwd=tmp_path / "a",  # the tests' folder, under the repository's top
-        capture_output=True,
-        check=True,
-    ).stdout
-
-    ours = tree_of(listing, tmp_path)
-
-    git(tmp_path, "add", "-u")
-    assert ours == git(tmp_path, "write-tree")
-
-
-HOOK = """#!/bin/sh
-exec "{python}" -m pytest -q -p no:cacheprovider
-"""
-
-
-def test_a_run_of_the_pre_commit_hook_names_the_commit_it_ran_for_not_the_one_before(
-    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The hook runs before git makes the commit: HEAD is the commit before. The run keeps the tree of its files,
-    and the report finds the commit made of them."""
-    for name in ("GIT_DIR", "GIT_INDEX_FILE", "GIT_WORK_TREE"):
-        monkeypatch.delenv(name, raising=False)
-    pytester.makeini("[pytest]\n")
-    pytester.makepyfile(test_code="def test_one():\n    pass\n")
-    project = pytester.path
-    git(project, "init", "-q")
-    git(project, "add", "tox.ini", "test_code.py")
-    git(project, "commit", "-qm", "first")
-    first = git(project, "rev-parse", "HEAD")
-    assert pytester.runpytest_inprocess("-p", "no:cacheprovider").ret == 0  # a run of the first commit as it is
-    hook = project / ".git" / "hooks" / "pre-commit"
-    hook.write_text(HOOK.format(python=sys.executable))
-    hook.chmod(0o755)
-    pytester.makepyfile(test_code="def test_one():\n    pass\n\n\ndef test_two():\n    pass\n")
-    git(project, "add", "test_code.py")
-    subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false", "-c",
-         f"core.hooksPath={hook.parent}", "commit", "-qm", "second"],
-        cwd=project, check=True, capture_output=True,
-    )  # fmt: skip
-    second = git(project, "rev-parse", "HEAD")
-    (project / "test_code.py").write_text("def test_one():\n    pass\n")  # changed again, never committed
-    assert pytester.runpytest_inprocess("-p", "no:cacheprovider").ret == 0
-    history = project / ".test-history.db"
-
-    assert main(["--history", str(history), "--json", "data.json", "--html", "page.html", "--summary", "ci.md"]) == 0
-
-    with sqlite3.connect(history) as db:
-        recorded = db.execute("SELECT commit_sha, tree_sha IS NOT NULL FROM runs ORDER BY id").fetchall()
-    assert recorded == [(first, 0), (first, 1), (second, 1)]  # HEAD when each ran: the hook's run saw the first
-    runs = json.loads((project / "data.json").read_text(encoding="utf-8"))["runs"]
-    assert [(run["commit"], run["uncommitted"]) for run in runs] == [(first, False), (second, False), (second, True)]
-    page = (project / "page.html").read_text(encoding="utf-8")
-    assert f"latest: run 3, commit {second[:7]} + uncommitted changes" in page
-    assert f"commit {second[:7]}, partial" in page or f"commit {second[:7]}, full" in page  # the hook's run
-    assert f"commit {second[:7]} + uncommitted changes: 1 test" in (project / "ci.md").read_text(encoding="utf-8")
