@@ -29,26 +29,22 @@ def test_an_override_is_read_as_the_type_of_its_setting(monkeypatch, variable: s
     assert type(read) is type(value)
 
 
-def test_an_override_cannot_turn_a_value_into_a_section(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("APP__TASK_QUEUE__MAX_RETRIES__X", "1")
+@pytest.mark.parametrize(
+    ("variable", "value", "refused"),
+    [
+        ("APP__TASK_QUEUE__MAX_RETRIES__X", "1", "task_queue.max_retries is a value, not a section"),
+        ("APP__TASK_QUEUE__MAX_RETRIES", "abc", "task_queue.max_retries must be a whole number, got 'abc'"),
+        ("APP__WROKER__CONCURRENCY", "5", "wroker is not a setting; the top level accepts env, database, "),
+    ],
+    ids=["value-as-section", "wrong-type", "unknown-section"],
+)
+def test_a_refused_override_names_its_variable(monkeypatch, variable: str, value: str, refused: str) -> None:
+    monkeypatch.setenv(variable, value)
 
     with pytest.raises(SettingsError) as raised:
         load_settings()
 
-    assert str(raised.value) == (
-        "environment variable APP__TASK_QUEUE__MAX_RETRIES__X: task_queue.max_retries is a value, not a section"
-    )
-
-
-def test_an_override_of_the_wrong_type_names_the_variable_not_the_file(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("APP__TASK_QUEUE__MAX_RETRIES", "abc")
-
-    with pytest.raises(SettingsError) as raised:
-        load_settings()
-
-    assert str(raised.value) == (
-        "environment variable APP__TASK_QUEUE__MAX_RETRIES: task_queue.max_retries must be a whole number, got 'abc'"
-    )
+    assert str(raised.value).startswith(f"environment variable {variable}: {refused}")
 
 
 def test_an_override_of_an_unknown_setting_names_the_variable_and_the_known_ones(
@@ -62,12 +58,3 @@ def test_an_override_of_an_unknown_setting_names_the_variable_and_the_known_ones
     message = str(raised.value)
     assert message.startswith("environment variable APP__WORKER__HEARTBEAT_TIMEOUT: worker.heartbeat_timeout ")
     assert message.endswith("is not a setting; the section worker accepts " + ", ".join(WORKER_SETTINGS))
-
-
-def test_an_override_of_an_unknown_section_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("APP__WROKER__CONCURRENCY", "5")
-
-    with pytest.raises(SettingsError) as raised:
-        load_settings()
-
-    assert str(raised.value).startswith("environment variable APP__WROKER__CONCURRENCY: wroker is not a setting; ")
