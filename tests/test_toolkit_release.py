@@ -70,7 +70,8 @@ def test_the_readme_quotes_what_the_steps_change() -> None:
 def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The toolkit's wheel and sdist, built as toolkit.yml builds them, in a folder standing in for PyPI."""
     folder = tmp_path_factory.mktemp("wheelhouse")
-    run([str(UV), "build", "--quiet", "--no-sources", "--out-dir", str(folder), str(TOOLKIT)], folder)
+    build = [str(UV), "build", "--quiet", "--no-sources", "--python", "python3", "--out-dir", str(folder), str(TOOLKIT)]
+    run(build, folder)
     assert sorted(path.name for path in folder.glob("pytest_suite_toolkit-*")) == [
         f"pytest_suite_toolkit-{VERSION}-py3-none-any.whl",
         f"pytest_suite_toolkit-{VERSION}.tar.gz",

@@ -99,7 +99,7 @@ def test_the_tests_run_against_the_installed_wheel_not_the_source() -> None:
     jobs = load(TOOLKIT_WORKFLOW)["jobs"]
     build, test = jobs["build"], jobs["test"]
 
-    assert "uv build --no-sources --out-dir dist" in steps_running(build, "uv build")[0]["run"]
+    assert "uv build --no-sources --python python3 --out-dir dist" in steps_running(build, "uv build")[0]["run"]
     # No checkout in the test job: the only suite_toolkit on that runner is the one installed from the wheel.
     assert not [step for step in test["steps"] if "actions/checkout" in step.get("uses", "")]
     [unpack] = steps_running(test, "tar -xzf")
