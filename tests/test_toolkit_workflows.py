@@ -106,6 +106,7 @@ def test_the_tests_run_against_the_installed_wheel_not_the_source() -> None:
     assert "rm -r sdist-tests/src" in unpack["run"]
     [install] = steps_running(test, "uv pip install")
     assert "dist/*.whl --group sdist-tests/pyproject.toml:dev" in install["run"]
+    assert 'echo "$PWD/wheel-env/bin" >> "$GITHUB_PATH"' in install["run"]  # the next steps' `python`
     [origin] = steps_running(test, "suite_toolkit.__file__")
     [tests] = steps_running(test, "-m pytest")
     assert origin["working-directory"] == tests["working-directory"] == "sdist-tests"
@@ -163,3 +164,11 @@ def test_the_release_stops_at_a_tag_naming_another_version() -> None:
     assert result.returncode == 1
     assert result.stdout.startswith("::error::tag toolkit-v99.0.0 does not match")
     assert f"version {version}: tag toolkit-v{version}" in result.stdout
+
+
+def test_the_toolkits_tests_run_without_forced_colour() -> None:
+    """They read the output of the pytest runs they start: with FORCE_COLOR=1 two of them fail on escape codes."""
+    spec = load(TOOLKIT_WORKFLOW)
+    envs = [spec.get("env", {}), *(job.get("env", {}) for job in spec["jobs"].values())]
+    envs += [step.get("env", {}) for job in spec["jobs"].values() for step in job["steps"]]
+    assert not [env for env in envs if "FORCE_COLOR" in env]
