@@ -39,8 +39,12 @@ from pathlib import Path
 DEFAULT_ROUNDS = 8
 DEFAULT_THRESHOLD = 1.25  # slower by more than a quarter, with 95% confidence (docs/benchmarks.md: how chosen)
 RESAMPLES = 2000
-# Each round: the benchmarks only, timed, without the test history, the cache or a random order.
-PYTEST_OPTIONS = ("--benchmark-enable", "--benchmark-only", "-p", "no:cacheprovider", "-p", "no:randomly", "-q", "-rfE")
+# Each round: the benchmarks only, timed, without the test history, the cache or a random order; no colour codes in
+# the output this reads, even where FORCE_COLOR is set (GitHub workflows often do).
+PYTEST_OPTIONS = (
+    *("--benchmark-enable", "--benchmark-only", "-p", "no:cacheprovider", "-p", "no:randomly", "-q", "-rfE"),
+    "--color=no",
+)
 ANALYTICS_OFF = "--no-analytics"  # this toolkit's: a benchmark round is not a run of the suite
 
 

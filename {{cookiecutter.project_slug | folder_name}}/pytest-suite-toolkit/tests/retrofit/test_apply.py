@@ -38,6 +38,7 @@ def run_pytest(root: Path) -> subprocess.CompletedProcess[str]:
         "no:cacheprovider",
         "-W",
         "ignore::pytest.PytestConfigWarning",
+        "--color=no",  # the output is read, and the CI of a generated project sets FORCE_COLOR
     ]
     return subprocess.run(command, cwd=root, capture_output=True, text=True, env=environment)
 
