@@ -69,7 +69,7 @@ def measure(project: Path, rounds: int) -> Section:
 MERGE = """
 import json, shutil, statistics, sys, tempfile, time, uuid
 from pathlib import Path
-from suite_toolkit.analysis import Measurement, Run
+from suite_toolkit.history_rules import Measurement, Run
 from suite_toolkit.history import History
 
 tests, rounds = int(sys.argv[1]), int(sys.argv[2])
@@ -133,7 +133,7 @@ def measure_merge(project: Path, rounds: int) -> Section:
 # the call against runs of the same kind. The plugin's own rule adds "twice in a row".
 NAIVE = """
 import json, sqlite3, sys
-from suite_toolkit.analysis import median
+from statistics import median
 
 db = sqlite3.connect(sys.argv[1])
 runs = db.execute("SELECT id, kind FROM runs ORDER BY id").fetchall()

@@ -12,8 +12,8 @@ import uuid
 from pathlib import Path
 
 import pytest
-from suite_toolkit.analysis import Measurement, Run, regressions
 from suite_toolkit.history import History
+from suite_toolkit.history_rules import Measurement, Run, regressions
 from suite_toolkit.report.__main__ import main
 from suite_toolkit.report.data import collect
 from suite_toolkit.report.page import render

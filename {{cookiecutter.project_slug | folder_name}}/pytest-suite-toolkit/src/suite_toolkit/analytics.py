@@ -11,7 +11,7 @@ by speed.
 - A test whose call (the test itself; a session or module fixture's setup lands on whichever test needs it first,
   which changes with the order and the workers) is slower than its baseline by a factor AND by a floor in seconds,
   in this run and the one before of the same kind, is a regression, so that noise alone alerts nothing
-  (``analysis.regressions`` says why). A test whose own outcome changed on the same code and
+  (``history_rules.regressions`` says why). A test whose own outcome changed on the same code and
   environment (``fingerprints``) is flaky: it failed in one run and passed in another, or passed on a rerun. An
   error in setup or teardown caused by a server that is missing or broken (``servers``) is a "server error", the
   server's outcome, not the test's.
@@ -33,9 +33,9 @@ from typing import TypeVar
 import pytest
 
 from suite_toolkit import borrowed, settings, tiers
-from suite_toolkit.analysis import Baseline, Regression, Run, kind_of_selection, regressions, speed_of
 from suite_toolkit.fingerprints import CodeVersion, environment
 from suite_toolkit.history import History
+from suite_toolkit.history_rules import Baseline, Regression, Run, kind_of_selection, regressions, speed_of
 from suite_toolkit.history_schema import HistoryUnusable, NotAHistory
 from suite_toolkit.measured import Measured
 

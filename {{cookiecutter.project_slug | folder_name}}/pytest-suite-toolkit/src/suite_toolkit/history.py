@@ -23,8 +23,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from statistics import median
 
-from suite_toolkit.analysis import Baseline, Measurement, Regression, Run
 from suite_toolkit.history_file import HistoryFile
+from suite_toolkit.history_rules import Baseline, Measurement, Regression, Run
 from suite_toolkit.history_schema import (
     REGRESSION_COLUMNS,
     RESULT_COLUMNS,

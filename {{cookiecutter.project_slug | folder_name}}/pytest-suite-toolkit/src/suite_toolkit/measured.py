@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from suite_toolkit import borrowed, tiers
-from suite_toolkit.analysis import Measurement
+from suite_toolkit.history_rules import Measurement
 
 
 class Measured:

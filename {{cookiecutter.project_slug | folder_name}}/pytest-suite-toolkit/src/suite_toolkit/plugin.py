@@ -3,7 +3,7 @@
 
 - ``tiers``: a marker per tier folder, declared and applied at collection, and a time limit per tier;
 - ``analytics``: every run into the test history (``history``), regressions, flaky tests and speed markers
-  (``analysis``), "the same code and environment" (``fingerprints``), drawn and merged by
+  (``history_rules``), "the same code and environment" (``fingerprints``), drawn and merged by
   ``python -m suite_toolkit.report``;
 - ``quarantine``: a marker for known flaky tests, rerun and reported without failing the run;
 - ``workers``: the number of pytest-xdist workers for ``-n auto``, from measured durations;

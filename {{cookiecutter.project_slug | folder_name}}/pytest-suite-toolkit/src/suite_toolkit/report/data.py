@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 
-from suite_toolkit.analysis import kind_of_selection, speed_of
 from suite_toolkit.history import History
+from suite_toolkit.history_rules import kind_of_selection, speed_of
 from suite_toolkit.settings import default
 
 RUNS_SHOWN = 100

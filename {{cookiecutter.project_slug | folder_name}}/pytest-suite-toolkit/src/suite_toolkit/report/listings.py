@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 
-from suite_toolkit.analysis import FAST_BELOW, SLOW_ABOVE
+from suite_toolkit.history_rules import FAST_BELOW, SLOW_ABOVE
 from suite_toolkit.report.tables import Column, cell, number_cell, seconds_text, table, text_cell, tier_badge
 
 SPEED_ORDER = {"fast": 0, "medium": 1, "slow": 2}  # so that the speed column sorts by speed, not alphabetically

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from history_project import HISTORY, recorded_runs
 from suite_toolkit import history_file
-from suite_toolkit.analysis import Measurement, Run
 from suite_toolkit.history import History
+from suite_toolkit.history_rules import Measurement, Run
 
 
 @pytest.mark.parametrize("exitcode", [pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED])
