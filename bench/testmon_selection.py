@@ -77,7 +77,7 @@ def measure(project: Path, rounds: int) -> Section:
     full_seconds, full = timed(pytest(project, "--no-testmon", *QUIET), project)
     total = passed(full.stdout)
     run(pytest(project, "--testmon", *QUIET), project)
-    pristine = project / ".testmondata-pristine"
+    pristine = project.parent / f"{project.name}-testmon-pristine"  # beside the project: nothing of it in the tree
     copy_data(project, pristine)
     target = project / EDITED_FUNCTION[0]
     original = target.read_text()
@@ -114,6 +114,7 @@ def measure(project: Path, rounds: int) -> Section:
     copy_data(pristine, project)
     reaching = tests_reaching(project, *EDITED_FUNCTION)
     shutil.rmtree(empty)
+    shutil.rmtree(pristine)
 
     floor_seconds = medians["floor"]
     section.rows += [
