@@ -12,11 +12,9 @@ from pathlib import Path
 from bench.common import Section, pytest, run, side_by_side, timed
 
 QUIET = ("-q", "-p", "no:randomly")
-EDITED_FUNCTION = ("src/work_queue/settings.py", "_overriding_variables")
-EDIT = (
-    '    variables = {".".join(key)',
-    '    environ = dict(environ)\n    variables = {".".join(key)',
-)
+# A function only some tests reach (how a refused setting is shown), as most edits are.
+EDITED_FUNCTION = ("src/work_queue/settings_messages.py", "_shown_value")
+EDIT = ("    if isinstance(value, str):\n        try:", "    value = value\n    if isinstance(value, str):\n        try:")
 
 COVERAGE_CONTEXTS = """
 import json, sys
@@ -65,7 +63,7 @@ def measure(project: Path, rounds: int) -> Section:
         "Affected tests only: pytest-testmon",
         "The default project, baked and installed. *floor*: `pytest tests/_empty` (the root conftest, fixture "
         "modules and plugins load, no test exists). *no change*: `pytest --testmon` right after a run recorded "
-        "the data. *one-function edit*: a line added to the body of `settings._overriding_variables`, then "
+        "the data. *one-function edit*: a line added to the body of `settings_messages._shown_value`, then "
         f"`pytest --testmon`. The three alternate for {rounds} rounds, the testmon data restored before each; "
         "medians. *full run*: `pytest --no-testmon`, once. The tests that can reach the edited function come "
         "from coverage contexts (`--cov-context=test`), independently of testmon.",
