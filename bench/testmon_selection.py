@@ -14,7 +14,10 @@ from bench.common import Section, pytest, run, side_by_side, timed
 QUIET = ("-q", "-p", "no:randomly")
 # A function only some tests reach (how a refused setting is shown), as most edits are.
 EDITED_FUNCTION = ("src/work_queue/settings_messages.py", "_shown_value")
-EDIT = ("    if isinstance(value, str):\n        try:", "    value = value\n    if isinstance(value, str):\n        try:")
+EDIT = (
+    "    if isinstance(value, str):\n        try:",
+    "    value = value\n    if isinstance(value, str):\n        try:",
+)
 
 COVERAGE_CONTEXTS = """
 import json, sys
